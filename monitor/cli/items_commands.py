@@ -1,0 +1,80 @@
+"""``monitor items``: list stored articles as a table, JSON lines or CSV, streamed."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from monitor.cli.app import app, state
+from monitor.errors import UsageError
+
+
+class ItemFormat(str, Enum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+CSV_FIELDS = ["published_at", "source", "language", "flagged", "topics", "countries", "title", "url",
+              "canonical_url", "duplicate_of", "fetched_at", "summary"]
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """Accept an ISO date or datetime, or a relative age such as ``7d`` or ``12h``."""
+    if not value:
+        return None
+    from datetime import timedelta
+
+    units = {"d": "days", "h": "hours", "w": "weeks", "m": "minutes"}
+    if value[:-1].isdigit() and value[-1] in units:
+        return datetime.now(UTC) - timedelta(**{units[value[-1]]: int(value[:-1])})
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"--since {value!r}: use a date (2026-11-01), a datetime, or an age (7d, 12h)") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@app.command()
+def items(
+    ctx: typer.Context,
+    flagged: Annotated[bool, typer.Option("--flagged", help="only flagged items")] = False,
+    topic: Annotated[str | None, typer.Option("--topic", help="topic id, e.g. cross_border_transfers")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="ISO 3166-1 alpha-2 code or EU")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="source id")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="date or age (7d)")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    output_format: Annotated[ItemFormat, typer.Option("--format", help="table, jsonl or csv")] = ItemFormat.table,
+) -> None:
+    """Stored articles, newest first, filtered."""
+    from rich.console import Console
+
+    from monitor.cli.tables import items_table
+    from monitor.storage import repository_for
+    from monitor.storage.queries import ItemFilter, iter_items, to_item
+
+    config = state(ctx).config()
+    spec = ItemFilter(flagged=flagged, topic=topic, country=country, source=source, since=parse_since(since),
+                      limit=limit)
+    repository = repository_for(config.database_url)
+    with repository.sessions() as session:
+        rows = iter_items(session, spec)
+        if output_format is ItemFormat.jsonl:
+            for article in rows:
+                sys.stdout.write(json.dumps(to_item(article), ensure_ascii=False) + "\n")
+        elif output_format is ItemFormat.csv:
+            writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, extrasaction="ignore")
+            writer.writeheader()
+            for article in rows:
+                item = to_item(article)
+                item["topics"] = ";".join(t["topic"] for t in item["topics"])
+                item["countries"] = ";".join(item["countries"])
+                writer.writerow(item)
+        else:
+            Console().print(items_table(list(rows)))

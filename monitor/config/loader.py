@@ -1,0 +1,110 @@
+"""Reads and validates the configuration directory once, at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from monitor.config.schema import MonitorSettings, Source, SourcesFile
+from monitor.errors import ConfigError
+
+DEFAULT_DB_URL = "sqlite:///data/monitor.db"
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """Everything a command needs from ``config/``; passed explicitly, never a global."""
+
+    config_dir: Path
+    settings: MonitorSettings
+    sources: list[Source] = field(default_factory=list)
+    database_url: str = DEFAULT_DB_URL
+
+    @property
+    def watchlists_path(self) -> Path:
+        return self.config_dir / "watchlists.yaml"
+
+    def source(self, source_id: str) -> Source:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        known = ", ".join(s.id for s in self.sources) or "none"
+        raise ConfigError(str(self.config_dir / "sources.yaml"), source_id, f"no such source (known: {known})")
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one YAML file, turning every failure into a one-line ConfigError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(str(path), "", "file not found; copy it from the repository's config/ folder") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), "", f"cannot read: {exc}") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(str(path), where, f"invalid YAML: {problem}") from exc
+
+
+def _key_path(loc: tuple[Any, ...], data: Any) -> str:
+    """Render a pydantic error location, naming list entries by their ``id`` when they have one."""
+    parts: list[str] = []
+    node = data
+    for item in loc:
+        if isinstance(item, int):
+            label = str(item)
+            if isinstance(node, list) and 0 <= item < len(node):
+                node = node[item]
+                if isinstance(node, dict) and "id" in node:
+                    label = str(node["id"])
+            parts.append(f"[{label}]")
+        else:
+            parts.append(("." if parts else "") + str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return "".join(parts)
+
+
+def validate(model: type[BaseModel], data: Any, path: Path) -> Any:
+    """Validate ``data`` against ``model``; the first problem becomes a one-line ConfigError."""
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown key; check its spelling against the README"
+        elif first["type"] == "missing":
+            message = "required key is missing"
+        raise ConfigError(str(path), _key_path(tuple(first["loc"]), data), message) from exc
+
+
+def load_config(config_dir: Path | str | None = None, database_url: str | None = None) -> AppConfig:
+    """Load ``monitor.yaml`` and ``sources.yaml`` from ``config_dir``.
+
+    The database URL is the first of: the argument (``--db``), ``MONITOR_DB_URL``, the file's
+    ``database_url``, a SQLite file under ``./data``.
+    """
+    directory = Path(config_dir or os.environ.get("MONITOR_CONFIG") or "config")
+    if not directory.is_dir():
+        raise ConfigError(str(directory), "", "config directory not found; pass --config DIR or set MONITOR_CONFIG")
+    settings_path = directory / "monitor.yaml"
+    settings = validate(MonitorSettings, read_yaml(settings_path), settings_path)
+    sources_path = directory / "sources.yaml"
+    sources_file = validate(SourcesFile, read_yaml(sources_path), sources_path)
+    known = {source.id for source in sources_file.sources}
+    for index, schedule in enumerate(settings.schedules):
+        for source_id in schedule.sources:
+            if source_id not in known:
+                raise ConfigError(
+                    str(settings_path), f"schedules[{index}].sources", f"unknown source id {source_id!r}"
+                )
+    url = database_url or os.environ.get("MONITOR_DB_URL") or settings.database_url or DEFAULT_DB_URL
+    return AppConfig(config_dir=directory, settings=settings, sources=list(sources_file.sources), database_url=url)

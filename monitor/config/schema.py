@@ -1,0 +1,230 @@
+"""Typed shape of ``monitor.yaml`` and ``sources.yaml``.
+
+Every model forbids unknown keys: a typo in a config file is an error at start-up, not a setting
+that silently does nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+JURISDICTION = re.compile(r"^([A-Z]{2}|EU|INTL)$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown timezone {value!r}; use an IANA name such as 'Europe/Brussels'") from exc
+    return value
+
+
+def _check_cron(value: str) -> str:
+    fields = value.split()
+    if len(fields) != 5:
+        raise ValueError(f"cron expression {value!r} needs 5 fields (minute hour day month weekday)")
+    return value
+
+
+class Politeness(Strict):
+    """Scrapy settings that decide how hard a site is hit; defaults suit government servers."""
+
+    obey_robots_txt: bool = True
+    download_delay: float = Field(1.0, ge=0, le=60)
+    concurrent_requests: int = Field(16, ge=1, le=256)
+    concurrent_requests_per_domain: int = Field(2, ge=1, le=16)
+    autothrottle: bool = True
+    autothrottle_target_concurrency: float = Field(1.0, gt=0, le=16)
+    download_timeout: float = Field(30, gt=0, le=600)
+    download_maxsize: int = Field(10 * 1024 * 1024, ge=1024)
+    download_warnsize: int = Field(2 * 1024 * 1024, ge=1024)
+    retry_times: int = Field(2, ge=0, le=10)
+    retry_after_cap: float = Field(120, ge=0, le=3600)
+    max_pages_per_listing: int = Field(5, ge=1, le=1000)
+    crawl_timeout: float = Field(1800, gt=0, description="seconds a whole run may take before it is stopped")
+
+
+class Schedule(Strict):
+    """One crawl job of the daemon: a cron expression over a group of sources (empty = all)."""
+
+    name: str
+    cron: str
+    timezone: str = "UTC"
+    sources: list[str] = Field(default_factory=list)
+    timeout: float = Field(3600, gt=0)
+
+    _cron = field_validator("cron")(_check_cron)
+    _tz = field_validator("timezone")(_check_timezone)
+
+
+class DigestSchedule(Strict):
+    cron: str = "0 7 * * *"
+    timezone: str = "UTC"
+
+    _cron = field_validator("cron")(_check_cron)
+    _tz = field_validator("timezone")(_check_timezone)
+
+
+class Recipient(Strict):
+    """A digest subscriber; empty topic or country lists mean 'everything'."""
+
+    email: str
+    name: str = ""
+    topics: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+    @field_validator("countries")
+    @classmethod
+    def _countries(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not JURISDICTION.match(code):
+                raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 code or 'EU'")
+        return value
+
+
+class Smtp(Strict):
+    host: str = "localhost"
+    port: int = Field(25, ge=1, le=65535)
+    security: Literal["none", "starttls", "tls"] = "starttls"
+    user: str | None = None
+    password_env: str | None = Field(None, description="name of the environment variable holding the password")
+    timeout: float = Field(30, gt=0, le=600)
+    sender: str = "news-monitor <monitor@localhost>"
+
+
+class DigestSettings(Strict):
+    title: str = "Data sovereignty digest"
+    send_empty: bool = False
+    max_items: int = Field(200, ge=1)
+    schedule: DigestSchedule = Field(default_factory=DigestSchedule)
+    recipients: list[Recipient] = Field(default_factory=list)
+    smtp: Smtp = Field(default_factory=Smtp)
+    silent_after_days: int = Field(30, ge=1, description="a source with no new item for this long is 'silent'")
+
+
+class MonitorSettings(Strict):
+    """``monitor.yaml``."""
+
+    database_url: str | None = None
+    user_agent: str = "news-monitor/0.1 (+https://github.com/news-monitor/news-monitor)"
+    allow_private_addresses: bool = False
+    timezone: str = "UTC"
+    politeness: Politeness = Field(default_factory=Politeness)
+    schedules: list[Schedule] = Field(default_factory=list)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
+
+    _tz = field_validator("timezone")(_check_timezone)
+
+    @field_validator("user_agent")
+    @classmethod
+    def _contact(cls, value: str) -> str:
+        # Regulators block anonymous bots; a contact lets an operator reach us instead of banning us.
+        if "http" not in value and "@" not in value:
+            raise ValueError("the user agent must carry a contact URL or e-mail address, e.g. '(+https://...)'")
+        return value
+
+
+class Listing(Strict):
+    """A paginated news listing for sites without a usable feed."""
+
+    url: str
+    link_selector: str | None = Field(None, description="CSS selector (or XPath if it starts with '/') for article links")
+    link_pattern: str | None = Field(None, description="regular expression an article URL must match")
+    next_selector: str | None = Field(None, description="CSS/XPath selector of the next-page link")
+    page_url: str | None = Field(None, description="URL template with {n}, e.g. '...?page={n}' or '.../index_{n}.htm'")
+    first_page: int = Field(1, ge=0)
+    max_pages: int | None = Field(None, ge=1, le=1000)
+
+    @field_validator("link_pattern")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression: {exc}") from exc
+        return value
+
+    @field_validator("page_url")
+    @classmethod
+    def _template(cls, value: str | None) -> str | None:
+        if value is not None and "{n}" not in value:
+            raise ValueError("page_url must contain '{n}' where the page number goes")
+        return value
+
+
+class Source(Strict):
+    """One entry of ``sources.yaml``."""
+
+    id: str
+    name: str
+    kind: Literal["regulator", "ministry", "court", "legislature", "executive", "press", "ngo", "intl", "other"]
+    jurisdiction: str
+    language: str = "en"
+    timezone: str = "UTC"
+    feeds: list[str] = Field(default_factory=list)
+    sitemaps: list[str] = Field(default_factory=list)
+    listings: list[Listing] = Field(default_factory=list)
+    allowed_domains: list[str] = Field(default_factory=list)
+    schedule: str | None = None
+    enabled: bool = True
+    notes: str = ""
+
+    _tz = field_validator("timezone")(_check_timezone)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not SOURCE_ID.match(value):
+            raise ValueError(f"{value!r} is not a valid id (lower-case letters, digits, '-' and '_')")
+        return value
+
+    @field_validator("jurisdiction")
+    @classmethod
+    def _jurisdiction(cls, value: str) -> str:
+        if not JURISDICTION.match(value):
+            raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 code, 'EU' or 'INTL'")
+        return value
+
+    @field_validator("feeds", "sitemaps")
+    @classmethod
+    def _urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not re.match(r"^https?://", url):
+                raise ValueError(f"{url!r} is not an http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _has_entry_point(self) -> Source:
+        if not (self.feeds or self.sitemaps or self.listings):
+            raise ValueError("a source needs at least one of feeds, sitemaps or listings")
+        return self
+
+
+class SourcesFile(Strict):
+    sources: list[Source]
+
+    @model_validator(mode="after")
+    def _unique(self) -> SourcesFile:
+        seen: set[str] = set()
+        for source in self.sources:
+            if source.id in seen:
+                raise ValueError(f"source id {source.id!r} appears twice")
+            seen.add(source.id)
+        return self

@@ -1,0 +1,32 @@
+"""Language of a text: the page's declaration, checked by py3langid on the text itself."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# The languages the watchlists cover plus the ones regulators publish in; restricting the model
+# to them avoids rare-language false positives on short texts.
+LANGUAGES = ("en", "de", "fr", "nl", "es", "it", "pt", "zh", "ja", "ko", "pl", "sv", "da", "fi", "cs", "el", "hu",
+             "ro", "ru", "ar", "hi", "ga")
+# Below this many bytes (CJK characters count three) a statistical guess is worse than the page's own declaration.
+MIN_CHARS_FOR_DETECTION = 40
+
+
+@lru_cache(maxsize=1)
+def _identifier():  # noqa: ANN202 - py3langid has no public type for it
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(LANGUAGES))
+    return identifier
+
+
+def detect_language(text: str, declared: str | None = None, hint: str | None = None) -> str | None:
+    """ISO 639-1 code or None. Declared language wins when the text does not clearly disagree."""
+    sample = text[:5000]
+    if len(sample.strip().encode("utf-8")) < MIN_CHARS_FOR_DETECTION:
+        return declared or hint
+    language, probability = _identifier().classify(sample)
+    if declared and declared != language and probability < 0.9:
+        return declared
+    return language

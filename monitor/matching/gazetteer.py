@@ -1,0 +1,121 @@
+"""The jurisdiction gazetteer: surface forms -> ISO 3166-1 alpha-2 codes (plus ``EU``).
+
+Built from pycountry's English names and their gettext translations in our eight languages, then
+the curated additions in watchlists.yaml (aliases, capitals and metonyms, demonyms, institutions,
+organisation names that contain a place, ambiguous surfaces with context rules). Building takes a
+fraction of a second; callers cache the result per watchlist file.
+"""
+
+from __future__ import annotations
+
+import gettext
+import logging
+import re
+from dataclasses import dataclass
+
+import pycountry
+
+from monitor.matching.rules import RuleSyntaxError, Term, parse_term
+from monitor.matching.watchlist import CountryLexicon
+
+logger = logging.getLogger(__name__)
+
+# pycountry locale names for our languages; zh_TW gives Traditional names, which fold to the
+# Simplified ones, and pt_BR covers Brazilian spellings.
+GETTEXT_LANGUAGES = ("de", "fr", "nl", "es", "it", "pt", "pt_BR", "zh_CN", "zh_TW")
+# Names in pycountry that are not prose ("Korea, Republic of", "Bolivia (Plurinational State of)").
+_NOT_PROSE = re.compile(r"[,()*=|]")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Payload of a gazetteer term."""
+
+    code: str | None  # None: a blocked organisation/product name, or resolved by context
+    kind: str  # name, alias, demonym, institution, block
+    capitalized: bool = True  # the original must start with an upper-case letter ("Turkey", not "turkey")
+    person: bool = False  # also a personal name (Jordan, Chad): filtered next to other names
+    resolver: int = -1  # index into CountryLexicon.resolvers, or -1
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A context word of a resolver case."""
+
+    resolver: int
+    case: int
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageNoun:
+    """A word that turns a preceding demonym into a language ("German translation")."""
+
+
+LANGUAGE_NOUN = LanguageNoun()
+
+
+def _pycountry_names() -> list[tuple[str, str]]:
+    """(name, alpha_2) for every country in English and the eight languages."""
+    translations = [
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        for lang in GETTEXT_LANGUAGES
+    ]
+    out: list[tuple[str, str]] = []
+    for country in pycountry.countries:
+        english = {country.name}
+        for attr in ("official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                english.add(value)
+        for name in english:
+            out.append((name, country.alpha_2))
+            for tr in translations:
+                out.append((tr.gettext(name), country.alpha_2))
+    return [(n, c) for n, c in out if not _NOT_PROSE.search(n)]
+
+
+def build_gazetteer(lexicon: CountryLexicon) -> list[tuple[Term, object]]:
+    """All (Term, payload) pairs for the automaton, curated entries before generated names."""
+    items: list[tuple[Term, object]] = []
+    resolver_keys: set[str] = set()
+    for ri, resolver in enumerate(lexicon.resolvers):
+        capitalized = resolver.kind != "demonym"
+        for term in resolver.surfaces:
+            resolver_keys.add(term.key)
+            items.append(
+                (term, Place(None, resolver.kind, capitalized, term.key in lexicon.person_names, ri))
+            )
+        for ci, case in enumerate(resolver.cases):
+            for term in case.cues:
+                items.append((term, Cue(ri, ci)))
+    for term in lexicon.block:
+        items.append((term, Place(None, "block", False)))
+    for term in lexicon.language_nouns:
+        items.append((term, LANGUAGE_NOUN))
+
+    def add(term: Term, code: str, kind: str, capitalized: bool) -> None:
+        if term.key in resolver_keys or term.key in lexicon.drop_names:
+            return
+        items.append((term, Place(code, kind, capitalized, term.key in lexicon.person_names)))
+
+    for code, terms in lexicon.institutions.items():
+        for term in terms:
+            add(term, code, "institution", True)
+    for code, terms in lexicon.aliases.items():
+        for term in terms:
+            add(term, code, "alias", True)
+    seen: set[tuple[str, str]] = set()
+    for name, code in _pycountry_names():
+        try:
+            term = parse_term(name)
+        except RuleSyntaxError:
+            continue
+        if (term.key, code) not in seen:
+            seen.add((term.key, code))
+            add(term, code, "name", True)
+    for code, terms in lexicon.demonyms.items():
+        for term in terms:
+            # English demonyms are capitalized, Romance and Dutch ones are not: accept both.
+            add(term, code, "demonym", False)
+    logger.debug("gazetteer: %d entries", len(items))
+    return items

@@ -1,0 +1,54 @@
+"""Topics and jurisdictions in one pass of one automaton."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+from monitor.matching.automaton import Field, TermIndex
+from monitor.matching.countries import CountryMatcher
+from monitor.matching.normalize import normalize, warm_up
+from monitor.matching.result import MatchResult, build_reason
+from monitor.matching.topics import TopicMatcher, TopicPayload
+from monitor.matching.watchlist import load_watchlist
+
+logger = logging.getLogger(__name__)
+
+
+class Matcher:
+    """Build once per process (``Matcher.from_file``); ``match`` is read-only and thread-safe."""
+
+    def __init__(self, topics: TopicMatcher, countries: CountryMatcher) -> None:
+        self.topics = topics
+        self.countries = countries
+        self.topic_ids: list[str] = list(topics.topic_ids)
+        self._index = TermIndex()
+        self._index.extend(topics.index_items())
+        self._index.extend(countries.index_items())
+        self._index.build()
+        warm_up()
+
+    @classmethod
+    def from_file(cls, path: Path) -> Matcher:
+        return _cached(str(Path(path).resolve()))
+
+    @classmethod
+    def build(cls, path: Path) -> Matcher:
+        """An uncached matcher (tests that edit a watchlist file in place)."""
+        watchlist = load_watchlist(Path(path))
+        return cls(TopicMatcher(watchlist), CountryMatcher(watchlist.countries))
+
+    def match(self, title: str, text: str, language: str | None = None) -> MatchResult:
+        fields = [Field("title", normalize(title or "")), Field("text", normalize(text or ""))]
+        scanned = [(f, self._index.scan(f)) for f in fields]
+        topic_matches = [(f, [m for m in ms if isinstance(m.payload, TopicPayload)]) for f, ms in scanned]
+        topics = self.topics.evaluate(topic_matches)
+        countries = self.countries.evaluate(scanned, language)
+        return MatchResult(topics, countries, bool(topics), build_reason(topics))
+
+
+@lru_cache(maxsize=8)
+def _cached(path: str) -> Matcher:
+    logger.info("building matcher from %s", path)
+    return Matcher.build(Path(path))

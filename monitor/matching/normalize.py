@@ -1,0 +1,215 @@
+"""Text normalization for matching, with an offset map back to the original string.
+
+Topic terms and gazetteer names are normalized by the same function as article text, so a term
+written ``Übermittlung`` in the watchlist matches ``UEBERMITTLUNG``-free variants such as
+``ubermittlung``, ``Übermittlung`` or ``übermittlung``. Every evidence span must point into the
+*original* title or text, so the normalized string carries a piecewise map back to it.
+
+The folding, in order, per character: NFKC (full-width forms, ligatures), case folding, accent
+stripping, apostrophe and dash unification, non-breaking and other spaces to a plain space, soft
+hyphens and zero-width characters removed, Traditional Chinese characters to Simplified.
+
+Speed matters (the matcher runs on every fetched page): the common case is length-preserving and
+done with ``str.lower`` plus ``str.translate`` on the non-ASCII runs only; characters that change
+the length (ß, soft hyphen, ligatures, combining marks) take a slower per-piece path.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+logger = logging.getLogger(__name__)
+
+APOSTROPHES = "\u2019\u2018\u02bc\u02b9\u0060\u00b4\u2032\uff07\u201b"
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+DELETED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+
+# Code-point ranges whose folding we precompute. Everything outside them only goes through
+# ``str.lower`` (Cyrillic, Greek, Arabic ... are not among our eight languages).
+_RANGES = (
+    (0x0080, 0x0250),  # Latin-1 Supplement, Latin Extended-A/B: accents of the 7 Latin languages
+    (0x0300, 0x0370),  # combining diacritics (decomposed input)
+    (0x1E00, 0x1F00),  # Latin Extended Additional
+    (0x2000, 0x2070),  # general punctuation: dashes, quotes, spaces, zero-width
+    (0x2100, 0x2200),  # letterlike symbols
+    (0x3000, 0x3040),  # CJK punctuation (ideographic space, brackets)
+    (0x3400, 0x4DC0),  # CJK Extension A
+    (0x4E00, 0xA000),  # CJK Unified Ideographs: Traditional -> Simplified
+    (0xF900, 0xFB07),  # CJK compatibility ideographs, Latin ligatures
+    (0xFE30, 0xFE70),  # CJK compatibility forms, small forms
+    (0xFEFF, 0xFF00),  # BOM
+    (0xFF00, 0xFFF0),  # full-width ASCII and half-width forms
+)
+
+
+def _t2s_chars() -> dict[str, str]:
+    """Character-level Traditional -> Simplified map from opencc's own dictionary.
+
+    Phrase-level conversion would change lengths and break the offset map; terms such as
+    Taiwan's 資料 (data) that differ by word, not by character, are listed in the watchlist.
+    """
+    import opencc  # local import: only needed while the table is built
+
+    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
+    table: dict[str, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 2:
+                continue
+            src, targets = parts
+            first = targets.split(" ")[0]
+            if len(src) == 1 and len(first) == 1:
+                table[src] = first
+    return table
+
+
+def _fold_char(ch: str, t2s: dict[str, str]) -> str:
+    """Full folding of one character (may return 0, 1 or more characters)."""
+    if ch in DELETED:
+        return ""
+    if ch in APOSTROPHES:
+        return "'"
+    if ch in DASHES:
+        return "-"
+    if ch in SPACES:
+        return " "
+    out = []
+    for c in unicodedata.normalize("NFKC", ch).casefold():
+        c = t2s.get(c, c)
+        if c in APOSTROPHES:
+            c = "'"
+        elif c in DASHES:
+            c = "-"
+        for d in unicodedata.normalize("NFD", c):
+            if not unicodedata.combining(d):
+                out.append(d)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+@dataclass(frozen=True)
+class _Tables:
+    translate: dict[int, str]  # length-preserving folds for the fast path
+    special: dict[str, str]  # length-changing folds (0 or >= 2 chars)
+    special_re: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    t2s = _t2s_chars()
+    translate: dict[int, str] = {}
+    special: dict[str, str] = {}
+    for lo, hi in _RANGES:
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            folded = _fold_char(ch, t2s)
+            if len(folded) == 1:
+                if folded != ch:
+                    translate[cp] = folded
+            else:
+                special[ch] = folded
+    # ``str.lower`` changes the length of a few characters (U+0130 "İ"); route them to the slow path.
+    for lo, hi in _RANGES:
+        for cp in range(lo, hi):
+            if len(chr(cp).lower()) != 1:
+                special.setdefault(chr(cp), _fold_char(chr(cp), t2s))
+    special_re = re.compile("[" + "".join(re.escape(c) for c in sorted(special)) + "]")
+    logger.debug("normalization tables: %d translations, %d special", len(translate), len(special))
+    return _Tables(translate, special, special_re)
+
+
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A folded string plus the map from its positions back to the original string.
+
+    ``pieces`` is None when the fold preserved every position (the common case). Otherwise it is a
+    sorted list of (norm_start, norm_end, orig_start, orig_end) pieces that are either linear
+    (same length on both sides) or one original character that became 0 or several characters.
+    """
+
+    text: str
+    original: str
+    pieces: tuple[tuple[int, int, int, int], ...] | None = None
+
+    @property
+    def _starts(self) -> list[int]:
+        cached = self.__dict__.get("_starts_cache")
+        if cached is None:
+            cached = [p[0] for p in self.pieces or ()]
+            object.__setattr__(self, "_starts_cache", cached)
+        return cached
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalized [start, end) span to the original string."""
+        if self.pieces is None:
+            return start, end
+        n0, n1, o0, o1 = self._piece_containing(start)
+        ostart = o0 + (start - n0) if n1 - n0 == o1 - o0 else o0
+        n0, n1, o0, o1 = self._piece_containing(max(end - 1, start))
+        oend = o0 + (end - n0) if n1 - n0 == o1 - o0 else o1
+        return ostart, oend
+
+    def _piece_containing(self, pos: int) -> tuple[int, int, int, int]:
+        starts = self._starts
+        idx = bisect.bisect_right(starts, pos) - 1
+        pieces = self.pieces or ()
+        while idx > 0 and not (pieces[idx][0] <= pos < pieces[idx][1]):
+            idx -= 1
+        return pieces[max(idx, 0)]
+
+
+def _fold_fast(s: str, tables: _Tables) -> str:
+    low = s.lower()
+    if low.isascii():
+        return low
+    table = tables.translate
+    return _NON_ASCII_RUN.sub(lambda m: m.group().translate(table), low)
+
+
+def normalize(s: str) -> Normalized:
+    """Fold ``s`` for matching and keep the way back to original offsets."""
+    tables = _tables()
+    if s.isascii():
+        return Normalized(s.lower(), s)
+    if tables.special_re.search(s) is None:
+        return Normalized(_fold_fast(s, tables), s)
+    parts: list[str] = []
+    pieces: list[tuple[int, int, int, int]] = []
+    npos = 0
+    opos = 0
+    for m in tables.special_re.finditer(s):
+        if m.start() > opos:
+            chunk = _fold_fast(s[opos : m.start()], tables)
+            parts.append(chunk)
+            pieces.append((npos, npos + len(chunk), opos, m.start()))
+            npos += len(chunk)
+        rep = tables.special[m.group()]
+        parts.append(rep)
+        pieces.append((npos, npos + len(rep), m.start(), m.end()))
+        npos += len(rep)
+        opos = m.end()
+    if opos < len(s):
+        chunk = _fold_fast(s[opos:], tables)
+        parts.append(chunk)
+        pieces.append((npos, npos + len(chunk), opos, len(s)))
+    return Normalized("".join(parts), s, tuple(pieces))
+
+
+def fold(s: str) -> str:
+    """The folded form alone (watchlist terms, gazetteer names)."""
+    return normalize(s).text
+
+
+def warm_up() -> None:
+    """Build the folding tables now rather than on the first article."""
+    _tables()

@@ -1,0 +1,279 @@
+"""config/watchlists.yaml -> typed, validated rules (topics and country-lexicon additions).
+
+Every problem is a ConfigError naming the file, the key path and the offending rule, so an analyst
+who mistypes ``NEAR/8`` as ``NEAR 8`` gets one line that says where and what.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from monitor.errors import ConfigError
+from monitor.matching.rules import Rule, RuleSyntaxError, Term, parse_operand, parse_rule, parse_term
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "de", "fr", "nl", "es", "it", "pt", "zh", "any")
+# A single weight-1 rule flags a topic; weaker evidence (bare acronyms) is given weight 0.5 in
+# the watchlist so that it needs a second, independent hit.
+DEFAULT_MIN_SCORE = 1.0
+# Exclusions (sovereign debt, transfer window ...) veto anchors within this many words: wide
+# enough for "the transfer of the striker during the summer window", narrow enough that a story
+# that mentions sovereign debt in another paragraph still counts.
+DEFAULT_EXCLUDE_WINDOW = 10
+_TOPIC_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_CODE = re.compile(r"^(?:[A-Z]{2}|EU)$")
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    label: str
+    rules: tuple[Rule, ...]
+    exclude: tuple[Term, ...] = ()
+    exclude_window: int = DEFAULT_EXCLUDE_WINDOW
+    min_score: float = DEFAULT_MIN_SCORE
+
+
+@dataclass(frozen=True)
+class ResolveCase:
+    code: str | None
+    cues: tuple[Term, ...] = ()
+    window: int | None = None  # None: a cue anywhere in title or text
+    if_mentioned: str | None = None  # another, unambiguous mention of this code
+
+
+@dataclass(frozen=True)
+class Resolver:
+    """Context rule for an ambiguous surface (Georgia, Brussels, =AP, ICO ...)."""
+
+    surfaces: tuple[Term, ...]
+    default: str | None
+    kind: str
+    cases: tuple[ResolveCase, ...]
+
+
+@dataclass(frozen=True)
+class CountryLexicon:
+    aliases: dict[str, tuple[Term, ...]] = field(default_factory=dict)
+    demonyms: dict[str, tuple[Term, ...]] = field(default_factory=dict)
+    institutions: dict[str, tuple[Term, ...]] = field(default_factory=dict)
+    block: tuple[Term, ...] = ()
+    drop_names: tuple[str, ...] = ()  # folded pycountry names not to use (too ambiguous)
+    person_names: tuple[str, ...] = ()  # folded names that are also personal names
+    language_nouns: tuple[Term, ...] = ()
+    language_preps: tuple[str, ...] = ()
+    caps_unsafe: tuple[str, ...] = ()
+    resolvers: tuple[Resolver, ...] = ()
+
+
+@dataclass(frozen=True)
+class Watchlist:
+    path: str
+    topics: tuple[Topic, ...]
+    countries: CountryLexicon
+
+
+def _fail(path: Path, key: str, problem: str) -> ConfigError:
+    return ConfigError(str(path), key, problem)
+
+
+def _as_list(path: Path, key: str, value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _fail(path, key, f"expected a list, got {type(value).__name__}")
+    return value
+
+
+def _as_map(path: Path, key: str, value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail(path, key, f"expected a mapping, got {type(value).__name__}")
+    return value
+
+
+def _term(path: Path, key: str, raw: Any) -> Term:
+    if not isinstance(raw, str):
+        raise _fail(path, key, f"expected a term string, got {raw!r}")
+    try:
+        return parse_term(raw)
+    except RuleSyntaxError as exc:
+        raise _fail(path, key, f"{exc} (in {raw!r})") from exc
+
+
+def _terms(path: Path, key: str, raw: Any) -> tuple[Term, ...]:
+    out: list[Term] = []
+    for i, item in enumerate(_as_list(path, key, raw)):
+        if isinstance(item, str) and item.strip().startswith("("):
+            try:
+                out.extend(parse_operand(item).terms)
+            except RuleSyntaxError as exc:
+                raise _fail(path, f"{key}[{i}]", f"{exc} (in {item!r})") from exc
+        else:
+            out.append(_term(path, f"{key}[{i}]", item))
+    return tuple(out)
+
+
+def _rule(path: Path, key: str, rule_id: str, raw: Any) -> Rule:
+    weight = 1.0
+    if isinstance(raw, dict):
+        unknown = set(raw) - {"rule", "weight"}
+        if unknown or "rule" not in raw:
+            raise _fail(path, key, "a rule mapping has 'rule' and optional 'weight'")
+        weight = raw.get("weight", 1.0)
+        if not isinstance(weight, int | float) or isinstance(weight, bool):
+            raise _fail(path, key, f"weight must be a number, got {weight!r}")
+        raw = raw["rule"]
+    if not isinstance(raw, str):
+        raise _fail(path, key, f"a rule is a string, got {raw!r}")
+    try:
+        return parse_rule(raw, rule_id, weight)
+    except RuleSyntaxError as exc:
+        raise _fail(path, key, f"{exc} (in rule {raw!r})") from exc
+
+
+def _topic(path: Path, topic_id: str, raw: Any) -> Topic:
+    key = f"topics.{topic_id}"
+    if not _TOPIC_ID.match(str(topic_id)):
+        raise _fail(path, key, "topic ids are lower_snake_case")
+    spec = _as_map(path, key, raw)
+    unknown = set(spec) - {"label", "description", "terms", "rules", "exclude", "exclude_window", "min_score"}
+    if unknown:
+        raise _fail(path, f"{key}.{sorted(unknown)[0]}", "unknown key")
+    rules: list[Rule] = []
+    for lang, entries in _as_map(path, f"{key}.terms", spec.get("terms")).items():
+        if lang not in LANGUAGES:
+            raise _fail(path, f"{key}.terms.{lang}", f"unknown language; use one of {', '.join(LANGUAGES)}")
+        for i, entry in enumerate(_as_list(path, f"{key}.terms.{lang}", entries)):
+            rules.append(_rule(path, f"{key}.terms.{lang}[{i}]", f"{topic_id}:{lang}:{i}", entry))
+    for i, entry in enumerate(_as_list(path, f"{key}.rules", spec.get("rules"))):
+        rules.append(_rule(path, f"{key}.rules[{i}]", f"{topic_id}:rule:{i}", entry))
+    if not rules:
+        raise _fail(path, key, "a topic needs at least one term or rule")
+    window = spec.get("exclude_window", DEFAULT_EXCLUDE_WINDOW)
+    if not isinstance(window, int) or window < 1:
+        raise _fail(path, f"{key}.exclude_window", "a positive integer")
+    min_score = spec.get("min_score", DEFAULT_MIN_SCORE)
+    if not isinstance(min_score, int | float) or min_score <= 0:
+        raise _fail(path, f"{key}.min_score", "a positive number")
+    return Topic(
+        id=topic_id,
+        label=str(spec.get("label", topic_id)),
+        rules=tuple(rules),
+        exclude=_terms(path, f"{key}.exclude", spec.get("exclude")),
+        exclude_window=window,
+        min_score=float(min_score),
+    )
+
+
+def _code(path: Path, key: str, code: Any, allow_none: bool = False) -> str | None:
+    if code is None and allow_none:
+        return None
+    if not isinstance(code, str) or not _CODE.match(code):
+        raise _fail(path, key, f"expected an ISO 3166-1 alpha-2 code or EU, got {code!r}")
+    return code
+
+
+def _by_code(path: Path, key: str, raw: Any) -> dict[str, tuple[Term, ...]]:
+    out: dict[str, tuple[Term, ...]] = {}
+    for code, terms in _as_map(path, key, raw).items():
+        _code(path, f"{key}.{code}", code)
+        out[code] = _terms(path, f"{key}.{code}", terms)
+    return out
+
+
+def _resolver(path: Path, key: str, raw: Any) -> Resolver:
+    spec = _as_map(path, key, raw)
+    kind = spec.get("kind", "alias")
+    if kind not in ("alias", "demonym", "institution"):
+        raise _fail(path, f"{key}.kind", "one of alias, demonym, institution")
+    cases = []
+    for i, case in enumerate(_as_list(path, f"{key}.when", spec.get("when"))):
+        ckey = f"{key}.when[{i}]"
+        case = _as_map(path, ckey, case)
+        window = case.get("window")
+        if window is not None and (not isinstance(window, int) or window < 1):
+            raise _fail(path, f"{ckey}.window", "a positive integer")
+        if_mentioned = case.get("if_mentioned")
+        if if_mentioned is not None:
+            _code(path, f"{ckey}.if_mentioned", if_mentioned)
+        cues = _terms(path, f"{ckey}.cues", case.get("cues"))
+        if not cues and if_mentioned is None:
+            raise _fail(path, ckey, "a case needs cues or if_mentioned")
+        cases.append(
+            ResolveCase(_code(path, f"{ckey}.code", case.get("code"), True), cues, window, if_mentioned)
+        )
+    surfaces = _terms(path, f"{key}.surfaces", spec.get("surfaces"))
+    if not surfaces:
+        raise _fail(path, f"{key}.surfaces", "at least one surface")
+    default = _code(path, f"{key}.default", spec.get("default"), True)
+    return Resolver(surfaces, default, kind, tuple(cases))
+
+
+def _countries(path: Path, raw: Any) -> CountryLexicon:
+    spec = _as_map(path, "countries", raw)
+    known = {
+        "aliases",
+        "demonyms",
+        "institutions",
+        "block",
+        "drop_names",
+        "person_names",
+        "language_nouns",
+        "language_preps",
+        "caps_unsafe",
+        "resolve",
+    }
+    unknown = set(spec) - known
+    if unknown:
+        raise _fail(path, f"countries.{sorted(unknown)[0]}", "unknown key")
+    return CountryLexicon(
+        aliases=_by_code(path, "countries.aliases", spec.get("aliases")),
+        demonyms=_by_code(path, "countries.demonyms", spec.get("demonyms")),
+        institutions=_by_code(path, "countries.institutions", spec.get("institutions")),
+        block=_terms(path, "countries.block", spec.get("block")),
+        drop_names=tuple(t.key for t in _terms(path, "countries.drop_names", spec.get("drop_names"))),
+        person_names=tuple(t.key for t in _terms(path, "countries.person_names", spec.get("person_names"))),
+        language_nouns=_terms(path, "countries.language_nouns", spec.get("language_nouns")),
+        language_preps=tuple(
+            t.key for t in _terms(path, "countries.language_preps", spec.get("language_preps"))
+        ),
+        caps_unsafe=tuple(str(x) for x in _as_list(path, "countries.caps_unsafe", spec.get("caps_unsafe"))),
+        resolvers=tuple(
+            _resolver(path, f"countries.resolve[{i}]", r)
+            for i, r in enumerate(_as_list(path, "countries.resolve", spec.get("resolve")))
+        ),
+    )
+
+
+def load_watchlist(path: Path) -> Watchlist:
+    """Read and validate the whole file once; raise ConfigError on the first problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise _fail(path, "", "file not found; copy it from the repository's config/ folder") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(path, "", f"cannot read: {exc}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        raise _fail(path, where, f"invalid YAML: {getattr(exc, 'problem', None) or exc}") from exc
+    data = _as_map(path, "", data)
+    topics_raw = _as_map(path, "topics", data.get("topics"))
+    if not topics_raw:
+        raise _fail(path, "topics", "no topics defined")
+    topics = tuple(_topic(path, str(tid), spec) for tid, spec in topics_raw.items())
+    wl = Watchlist(str(path), topics, _countries(path, data.get("countries")))
+    logger.debug("watchlist %s: %d topics, %d rules", path, len(topics), sum(len(t.rules) for t in topics))
+    return wl

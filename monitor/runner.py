@@ -1,0 +1,116 @@
+"""Runs one crawl in this process: Scrapy settings from the config, the run recorded in the database.
+
+Scrapy's reactor cannot be restarted, so a process runs at most one crawl; the scheduler starts
+a child process per crawl (``python -m monitor run``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from monitor.config import AppConfig
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_SOURCES_FAILED = 3
+
+
+@dataclass
+class CrawlReport:
+    run_id: int
+    started_at: datetime
+    status: str
+    stats: dict[str, Any]
+    failed_sources: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        if self.status == "failed":
+            return EXIT_FAILED
+        return EXIT_SOURCES_FAILED if self.failed_sources else EXIT_OK
+
+
+def scrapy_settings(
+    config: AppConfig, *, allow_private: bool = False, allowed_hosts: list[str] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Every politeness and safety rule of a crawl, expressed as Scrapy settings."""
+    from pipelines import ITEM_PIPELINES
+
+    polite = config.settings.politeness
+    settings: dict[str, Any] = {
+        "BOT_NAME": "news-monitor",
+        "USER_AGENT": config.settings.user_agent,
+        "ROBOTSTXT_OBEY": polite.obey_robots_txt,
+        "DOWNLOAD_DELAY": polite.download_delay,
+        "RANDOMIZE_DOWNLOAD_DELAY": True,
+        "CONCURRENT_REQUESTS": polite.concurrent_requests,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": polite.concurrent_requests_per_domain,
+        "AUTOTHROTTLE_ENABLED": polite.autothrottle,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": polite.autothrottle_target_concurrency,
+        "AUTOTHROTTLE_START_DELAY": max(polite.download_delay, 0.1),
+        "DOWNLOAD_TIMEOUT": polite.download_timeout,
+        "DOWNLOAD_MAXSIZE": polite.download_maxsize,
+        "DOWNLOAD_WARNSIZE": polite.download_warnsize,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": polite.retry_times,
+        "CLOSESPIDER_TIMEOUT": polite.crawl_timeout,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None,
+                       "scrapy.extensions.remote_control.RemoteControl": None},
+        # Only http(s): a link to file:///etc/passwd or an s3 bucket is never followed.
+        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
+        "DOWNLOADER_MIDDLEWARES": {"spiders.middlewares.safety.PrivateAddressMiddleware": 60},
+        "ITEM_PIPELINES": dict(ITEM_PIPELINES),
+        "LOG_LEVEL": "INFO",
+        "LOG_ENABLED": False,
+        "MONITOR_DB_URL": config.database_url,
+        "MONITOR_WATCHLISTS": str(config.watchlists_path),
+        "MONITOR_ALLOW_PRIVATE": allow_private or config.settings.allow_private_addresses,
+        "MONITOR_ALLOWED_HOSTS": list(allowed_hosts or []),
+        "MONITOR_MAX_PAGES_PER_LISTING": polite.max_pages_per_listing,
+    }
+    settings.update(overrides or {})
+    return settings
+
+
+def run_crawl(
+    config: AppConfig, spider_cls: type, spider_kwargs: dict[str, Any], *, command: str,
+    allow_private: bool = False, allowed_hosts: list[str] | None = None, overrides: dict[str, Any] | None = None,
+) -> CrawlReport:
+    """Run one spider to completion and record the run with its stats."""
+    from scrapy.crawler import CrawlerProcess
+
+    from monitor.storage import repository_for
+
+    repository = repository_for(config.database_url)
+    started_at = datetime.now(UTC)
+    run_id = repository.start_run(command)
+    settings = scrapy_settings(config, allow_private=allow_private, allowed_hosts=allowed_hosts, overrides=overrides)
+    process = CrawlerProcess(settings, install_root_handler=False)
+    crawler = process.create_crawler(spider_cls)
+    status = "failed"
+    stats: dict[str, Any] = {}
+    spider = None
+    try:
+        process.crawl(crawler, **spider_kwargs)
+        process.start()
+        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+        spider = crawler.spider
+        reason = stats.get("finish_reason", "")
+        status = "ok" if reason in ("finished", "closespider_timeout", "closespider_pagecount") else "failed"
+        if reason == "closespider_timeout":
+            log.warning("run %s stopped at its time limit (%ss); the next run continues", run_id,
+                        settings["CLOSESPIDER_TIMEOUT"])
+    finally:
+        failed = dict(getattr(spider, "failed_sources", {}) or {})
+        if status == "ok" and failed:
+            status = "partial"
+        repository.finish_run(run_id, status, stats)
+    return CrawlReport(run_id=run_id, started_at=started_at, status=status, stats=stats, failed_sources=failed)

@@ -1,0 +1,163 @@
+"""SQLAlchemy 2 models: the storage contract shared by the pipeline, the digest and the CLI."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from monitor.storage.types import UTCDateTime, utcnow
+
+# Lengths are generous but bounded so that both backends index and compare them the same way.
+URL_MAX = 2048
+TITLE_MAX = 1000
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SourceRow(Base):
+    """A configured source (or ``adhoc`` for one-off crawls)."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(32), default="other")
+    jurisdiction: Mapped[str | None] = mapped_column(String(8))
+    language: Mapped[str | None] = mapped_column(String(8))
+
+
+class Endpoint(Base):
+    """A feed, listing page or sitemap of a source, with what is needed for conditional GET and health."""
+
+    __tablename__ = "endpoints"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(URL_MAX), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # feed | listing | sitemap | page
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    error_class: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    items_seen: Mapped[int] = mapped_column(Integer, default=0)
+    newest_item_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Article(Base):
+    """One article, unique by canonical URL; writes are upserts on that key."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    canonical_url: Mapped[str] = mapped_column(String(URL_MAX), unique=True)
+    url: Mapped[str] = mapped_column(String(URL_MAX))
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"), index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    language: Mapped[str | None] = mapped_column(String(8))
+    content_type: Mapped[str] = mapped_column(String(16), default="html")  # html | pdf
+    extraction_status: Mapped[str] = mapped_column(String(16), default="ok")
+    date_status: Mapped[str | None] = mapped_column(String(32))  # e.g. future_clamped
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    duplicate_of: Mapped[str | None] = mapped_column(String(URL_MAX), index=True)
+
+    topics: Mapped[list[TopicMatch]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="TopicMatch.score.desc()"
+    )
+    countries: Mapped[list[ArticleCountry]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="ArticleCountry.rank"
+    )
+
+
+class TopicMatch(Base):
+    """A topic rule that fired on an article, with the evidence an analyst needs to trust it."""
+
+    __tablename__ = "topic_matches"
+    __table_args__ = (UniqueConstraint("article_id", "topic"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    topic: Mapped[str] = mapped_column(String(64), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    terms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    article: Mapped[Article] = relationship(back_populates="topics")
+
+
+class ArticleCountry(Base):
+    """A jurisdiction an article mentions; ``rank`` 0 is the most salient."""
+
+    __tablename__ = "article_countries"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+    mentions: Mapped[int] = mapped_column(Integer, default=1)
+    focus: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    article: Mapped[Article] = relationship(back_populates="countries")
+
+
+Index("ix_article_countries_code", ArticleCountry.code)
+
+
+class Run(Base):
+    """One crawl run, with the Scrapy stats that say what happened."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    command: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running | ok | partial | failed
+    fetched: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    extracted: Mapped[int] = mapped_column(Integer, default=0)
+    stored: Mapped[int] = mapped_column(Integer, default=0)
+    flagged: Mapped[int] = mapped_column(Integer, default=0)
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Digest(Base):
+    """One digest for one recipient; committed before sending so that a mail is never sent twice."""
+
+    __tablename__ = "digests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(320), index=True)
+    window_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed | skipped
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    item_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DigestItem(Base):
+    __tablename__ = "digest_items"
+
+    digest_id: Mapped[int] = mapped_column(ForeignKey("digests.id", ondelete="CASCADE"), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)

@@ -1,0 +1,185 @@
+"""Reads and writes of the crawl side: articles (upserts), endpoints (conditional GET, health), runs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from monitor.storage.models import Article, ArticleCountry, Endpoint, Run, SourceRow, TopicMatch
+from monitor.storage.records import ArticleRecord, EndpointResult
+from monitor.storage.text import clean_text, clean_title, clean_url
+from monitor.storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["inserted", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class EndpointState:
+    etag: str | None
+    last_modified: str | None
+
+
+class Repository:
+    """One object per process; every method opens and closes its own short transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    # -- sources -------------------------------------------------------------------------
+    def ensure_source(
+        self, source_id: str, name: str, kind: str = "other", jurisdiction: str | None = None,
+        language: str | None = None,
+    ) -> None:
+        with self.sessions.begin() as session:
+            row = session.get(SourceRow, source_id)
+            if row is None:
+                session.add(SourceRow(id=source_id, name=name, kind=kind, jurisdiction=jurisdiction,
+                                      language=language))
+            else:
+                row.name, row.kind, row.jurisdiction, row.language = name, kind, jurisdiction, language
+
+    # -- articles ------------------------------------------------------------------------
+    def stored_urls(self, canonical_urls: Iterable[str]) -> set[str]:
+        urls = list(dict.fromkeys(canonical_urls))
+        found: set[str] = set()
+        with self.sessions() as session:
+            for start in range(0, len(urls), 500):
+                chunk = urls[start : start + 500]
+                found.update(session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk))))
+        return found
+
+    def is_stored(self, canonical_url: str) -> bool:
+        return bool(self.stored_urls([canonical_url]))
+
+    def upsert_article(self, record: ArticleRecord) -> Outcome:
+        """Insert or update by canonical URL; a concurrent insert of the same URL becomes an update."""
+        try:
+            return self._upsert(record)
+        except IntegrityError:
+            log.debug("concurrent insert of %s; retrying as update", record.canonical_url)
+            return self._upsert(record)
+
+    def _upsert(self, record: ArticleRecord) -> Outcome:
+        canonical = clean_url(record.canonical_url)
+        now = utcnow()
+        with self.sessions.begin() as session:
+            row = session.scalar(select(Article).where(Article.canonical_url == canonical))
+            if row is None:
+                row = Article(canonical_url=canonical, revision=1)
+                self._fill(row, record, now)
+                row.flagged_at = now if record.flagged else None
+                session.add(row)
+                self._replace_matches(session, row, record)
+                return "inserted"
+            if record.content_hash and row.content_hash == record.content_hash:
+                return "unchanged"
+            old_topics = {match.topic for match in row.topics}
+            self._fill(row, record, now)
+            row.revision += 1
+            row.updated_at = now
+            new_topics = {topic.topic for topic in record.topics}
+            # A revised article is news again only when what it is about changed.
+            if record.flagged and new_topics != old_topics:
+                row.flagged_at = now
+            elif not record.flagged:
+                row.flagged_at = None
+            self._replace_matches(session, row, record)
+            return "updated"
+
+    @staticmethod
+    def _fill(row: Article, record: ArticleRecord, now: datetime) -> None:
+        row.url = clean_url(record.url)
+        row.source_id = record.source_id
+        row.title = clean_title(record.title)
+        row.text = clean_text(record.text)
+        row.summary = clean_text(record.summary, 2000)
+        row.published_at = record.published_at
+        row.fetched_at = record.fetched_at or now
+        row.language = record.language
+        row.content_type = record.content_type
+        row.extraction_status = record.extraction_status
+        row.date_status = record.date_status
+        row.content_hash = record.content_hash
+        row.flagged = record.flagged
+        row.reason = clean_text(record.reason, 2000)
+        row.duplicate_of = clean_url(record.duplicate_of) if record.duplicate_of else None
+
+    @staticmethod
+    def _replace_matches(session: Session, row: Article, record: ArticleRecord) -> None:
+        row.topics = [
+            TopicMatch(topic=t.topic, score=t.score, terms=list(t.terms), evidence=list(t.evidence))
+            for t in record.topics
+        ]
+        row.countries = [
+            ArticleCountry(code=c.code, rank=c.rank, mentions=c.mentions, focus=c.focus) for c in record.countries
+        ]
+
+    # -- endpoints -----------------------------------------------------------------------
+    def endpoint_state(self, url: str) -> EndpointState | None:
+        with self.sessions() as session:
+            row = session.scalar(select(Endpoint).where(Endpoint.url == url))
+            return None if row is None else EndpointState(row.etag, row.last_modified)
+
+    def record_endpoint(self, result: EndpointResult) -> None:
+        """Store one fetch outcome; failures count up, a success resets the count."""
+        now = utcnow()
+        with self.sessions.begin() as session:
+            row = session.scalar(select(Endpoint).where(Endpoint.url == result.url))
+            if row is None:
+                row = Endpoint(source_id=result.source_id, url=result.url, kind=result.kind, consecutive_failures=0,
+                               items_seen=0)
+                session.add(row)
+            row.kind = result.kind
+            row.last_status = result.status
+            row.last_checked_at = now
+            if result.error_class:
+                row.error_class = result.error_class
+                row.last_error = clean_text(result.error, 1000)
+                row.consecutive_failures = (row.consecutive_failures or 0) + 1
+                return
+            row.error_class = None
+            row.last_error = None
+            row.consecutive_failures = 0
+            row.last_success_at = now
+            if result.etag is not None or result.last_modified is not None:
+                row.etag, row.last_modified = result.etag, result.last_modified
+            if result.status != 304:
+                row.items_seen = result.items_seen
+            if result.newest_item_at and (row.newest_item_at is None or result.newest_item_at > row.newest_item_at):
+                row.newest_item_at = result.newest_item_at
+
+    def endpoints(self) -> list[Endpoint]:
+        with self.sessions() as session:
+            return list(session.scalars(select(Endpoint).order_by(Endpoint.source_id, Endpoint.url)))
+
+    # -- runs ----------------------------------------------------------------------------
+    def start_run(self, command: str) -> int:
+        with self.sessions.begin() as session:
+            run = Run(command=command, started_at=utcnow(), status="running", stats={})
+            session.add(run)
+            session.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
+        with self.sessions.begin() as session:
+            run = session.get(Run, run_id)
+            if run is None:
+                return
+            run.finished_at = utcnow()
+            run.status = status
+            run.fetched = int(stats.get("pages/fetched", 0))
+            run.not_modified = int(stats.get("pages/not_modified", 0))
+            run.failed = int(stats.get("endpoints/failed", 0))
+            run.extracted = int(stats.get("items/extracted", 0))
+            run.stored = int(stats.get("items/stored", 0))
+            run.flagged = int(stats.get("items/flagged", 0))
+            run.stats = {key: value for key, value in stats.items() if isinstance(value, int | float | str)}

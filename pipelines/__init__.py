@@ -1,0 +1,14 @@
+"""Pipeline stages, one class per module, run by Scrapy in the order of ``ITEM_PIPELINES``.
+
+Cheap checks come first: a URL already stored is dropped before trafilatura ever sees it.
+The gaps leave room for stages added later, as Scrapy's own ``DOWNLOADER_MIDDLEWARES_BASE`` does.
+"""
+
+ITEM_PIPELINES: dict[str, int] = {
+    "pipelines.normalize.NormalizeUrlStage": 100,
+    "pipelines.skip_stored.SkipStoredStage": 200,
+    "pipelines.extract.ExtractStage": 300,
+    "pipelines.match_topics.TopicMatchStage": 600,
+    "pipelines.match_countries.CountryMatchStage": 700,
+    "pipelines.store.StoreStage": 900,
+}

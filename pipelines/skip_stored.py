@@ -1,0 +1,35 @@
+"""Stage 2: drop a document whose canonical URL is already stored, or was seen earlier in this run.
+
+Spiders already skip stored links before fetching; this catches redirects that land on a stored
+URL and the same article reached through two entry points (feed and sitemap) in one run.
+"""
+
+from __future__ import annotations
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from monitor.storage import Repository, repository_for
+from spiders.items import DocumentItem
+
+
+class SkipStoredStage:
+    def __init__(self, repository: Repository, crawler: Crawler) -> None:
+        self.repository = repository
+        self.stats = crawler.stats
+        self.seen: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SkipStoredStage:
+        return cls(repository_for(crawler.settings.get("MONITOR_DB_URL")), crawler)
+
+    def process_item(self, item: DocumentItem, spider: Spider | None = None) -> DocumentItem:
+        if item.canonical_url in self.seen:
+            self.stats.inc_value("items/dropped/seen_in_run")
+            raise DropItem(f"{item.canonical_url}: already processed in this run")
+        self.seen.add(item.canonical_url)
+        if not item.feed_updated and self.repository.is_stored(item.canonical_url):
+            self.stats.inc_value("items/dropped/stored")
+            raise DropItem(f"{item.canonical_url}: already stored")
+        return item

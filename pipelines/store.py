@@ -1,0 +1,41 @@
+"""Last stage: upsert the article by canonical URL; a rerun never adds a row twice."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+
+from monitor.storage import Repository, repository_for
+from monitor.storage.records import ArticleRecord, CountryRecord, TopicRecord
+from spiders.items import DocumentItem
+
+log = logging.getLogger(__name__)
+
+
+class StoreStage:
+    def __init__(self, repository: Repository, crawler: Crawler) -> None:
+        self.repository = repository
+        self.stats = crawler.stats
+        self.sources_seen: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StoreStage:
+        return cls(repository_for(crawler.settings.get("MONITOR_DB_URL")), crawler)
+
+    def process_item(self, item: DocumentItem, spider: Spider | None = None) -> DocumentItem:
+        record = ArticleRecord(
+            canonical_url=item.canonical_url, url=item.url, source_id=item.source_id, title=item.title,
+            text=item.text, summary=item.summary, published_at=item.published_at, fetched_at=item.fetched_at,
+            language=item.language, content_type=item.content_type, extraction_status=item.extraction_status,
+            date_status=item.date_status, content_hash=item.content_hash, flagged=item.flagged, reason=item.reason,
+            duplicate_of=item.duplicate_of,
+            topics=[TopicRecord(t["topic"], t["score"], t["terms"], t["evidence"]) for t in item.topics],
+            countries=[CountryRecord(c["code"], c["rank"], c["mentions"], c["focus"]) for c in item.countries],
+        )
+        outcome = self.repository.upsert_article(record)
+        self.stats.inc_value(f"items/{outcome}")
+        if outcome != "unchanged":
+            self.stats.inc_value("items/stored")
+        return item

@@ -1,0 +1,128 @@
+"""``monitor crawl URL``: one site, discovered from its URL, bounded by depth, pages and time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from monitor.urls import canonical_url, same_site
+from spiders import errors
+from spiders.base import MonitorSpider
+from spiders.discovery import feed_links, looks_like_article
+from spiders.feeds import NotAFeed, parse_feed
+from spiders.listings import NON_ARTICLE, article_links
+from spiders.sitemaps import NotASitemap, parse_sitemap, sitemaps_from_robots
+
+log = logging.getLogger(__name__)
+
+ADHOC_SOURCE_ID = "adhoc"
+
+
+class AdhocSpider(MonitorSpider):
+    name = "adhoc"
+
+    def __init__(self, start_url: str, max_pages: int = 200, depth: int = 3, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.start_url = start_url
+        self.max_pages = max_pages
+        self.max_depth = depth
+        self.pages_requested = 0
+        host = urlsplit(start_url).hostname or ""
+        self.source = SimpleNamespace(id=ADHOC_SOURCE_ID, language=None, timezone="UTC", name=host)
+        self.visited: set[str] = set()
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        parts = urlsplit(self.start_url)
+        robots = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        yield scrapy.Request(robots, callback=self.parse_robots, errback=self.ignore, dont_filter=True,
+                             meta={"dont_obey_robotstxt": True, "handle_httpstatus_list": [404]}, priority=20)
+        yield self.endpoint_request(self.start_url, "listing", ADHOC_SOURCE_ID, self.parse_page, conditional=False,
+                                    cb_kwargs={"depth": 0})
+
+    def ignore(self, failure: Any) -> None:
+        log.info("no robots.txt for %s: %s", self.start_url, errors.classify_failure(failure)[1])
+
+    def budget_left(self) -> bool:
+        return self.pages_requested < self.max_pages
+
+    def follow(self, url: str, depth: int) -> scrapy.Request | None:
+        canonical = canonical_url(url)
+        if canonical in self.visited or not same_site(url, self.start_url) or not self.budget_left():
+            return None
+        if self.repository.is_stored(canonical):
+            self.crawler.stats.inc_value("articles/skipped_stored")
+            return None
+        self.visited.add(canonical)
+        self.pages_requested += 1
+        return scrapy.Request(url, callback=self.parse_page, errback=self.article_failed,
+                              cb_kwargs={"depth": depth}, meta={"source": self.source})
+
+    def limited(self, requests: Iterator[scrapy.Request]) -> Iterator[scrapy.Request]:
+        for request in requests:
+            if not same_site(request.url, self.start_url):
+                continue
+            if not self.budget_left():
+                self.crawler.stats.inc_value("adhoc/page_limit_reached")
+                return
+            self.pages_requested += 1
+            yield request
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        if response.status != 200 or not isinstance(response, TextResponse):
+            return
+        for sitemap in sitemaps_from_robots(response.text, response.url):
+            if same_site(sitemap, self.start_url):
+                yield self.endpoint_request(sitemap, "sitemap", ADHOC_SOURCE_ID, self.parse_sitemap, conditional=False)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        try:
+            kind, entries = parse_sitemap(response.body)
+        except NotASitemap as exc:
+            self.endpoint_broken(response, errors.NOT_A_FEED, str(exc), status=response.status)
+            return
+        if kind == "sitemapindex":
+            for entry in entries[:50]:
+                yield self.endpoint_request(entry.url, "sitemap", ADHOC_SOURCE_ID, self.parse_sitemap,
+                                            conditional=False)
+            return
+        entries = sorted(entries, key=lambda e: e.lastmod.timestamp() if e.lastmod else 0, reverse=True)
+        links = [(e.url, {"title": e.title, "published": e.lastmod}) for e in entries]
+        yield from self.limited(self.article_requests(self.source, links, via="sitemap"))
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        try:
+            _title, entries = parse_feed(response.body, response.url)
+        except NotAFeed as exc:
+            self.endpoint_broken(response, errors.NOT_A_FEED, str(exc), status=response.status)
+            return
+        links = [(response.urljoin(e.url), {"title": e.title, "summary": e.summary, "published": e.published})
+                 for e in entries]
+        yield from self.limited(self.article_requests(self.source, links, via="feed"))
+
+    def parse_page(self, response: Response, depth: int) -> Iterator[Any]:
+        """A page is an article (yielded to the pipeline) or a listing (its links followed)."""
+        self.visited.add(canonical_url(response.url))
+        if not isinstance(response, TextResponse):
+            yield from self.parse_article(response)  # PDFs and other documents go to extraction
+            return
+        if depth == 0:
+            for feed in feed_links(response):
+                if same_site(feed, self.start_url):
+                    yield self.endpoint_request(feed, "feed", ADHOC_SOURCE_ID, self.parse_feed, conditional=False)
+        if depth > 0 and looks_like_article(response):
+            yield from self.parse_article(response)
+            return
+        if depth >= self.max_depth:
+            return
+        for url in article_links(response, None):
+            if NON_ARTICLE.search(url):
+                continue
+            request = self.follow(url, depth + 1)
+            if request is not None:
+                yield request

@@ -1,0 +1,36 @@
+"""How an ad-hoc crawl finds a site's news with nothing but its URL: feeds announced in the page's
+``<link rel="alternate">``, sitemaps named in robots.txt, else its listing pages."""
+
+from __future__ import annotations
+
+import re
+
+from scrapy.http import TextResponse
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+xml", "application/rdf+xml")
+# Pages that announce themselves as articles; listings and section pages do not.
+ARTICLE_MARKERS = (
+    "//meta[@property='og:type' and (@content='article' or @content='news')]",
+    "//meta[@property='article:published_time']",
+    "//meta[@name='DC.date' or @name='dcterms.date' or @name='date']",
+    "//article//time | //main//time[@datetime]",
+    "//script[@type='application/ld+json' and (contains(., 'NewsArticle') or contains(., 'PressRelease'))]",
+)
+FEED_PATH = re.compile(r"(\.rss|\.atom|/feed/?|/rss/?|rss\.xml|atom\.xml|feed\.xml)$", re.IGNORECASE)
+
+
+def feed_links(response: TextResponse) -> list[str]:
+    urls: list[str] = []
+    for link in response.xpath("//link[@rel='alternate' and @href]"):
+        kind = (link.attrib.get("type") or "").lower()
+        if kind in FEED_TYPES:
+            urls.append(response.urljoin(link.attrib["href"]))
+    for href in response.xpath("//a/@href").getall():
+        if FEED_PATH.search(href.strip()):
+            urls.append(response.urljoin(href.strip()))
+    return list(dict.fromkeys(urls))
+
+
+def looks_like_article(response: TextResponse) -> bool:
+    """True when the page carries article metadata; a listing page links to many such pages instead."""
+    return any(response.xpath(marker) for marker in ARTICLE_MARKERS)

@@ -1,0 +1,47 @@
+"""The one item that flows through the pipeline: raw bytes in, extracted and matched fields out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class DocumentItem:
+    """A fetched article page or document.
+
+    Spiders fill the first block; pipeline stages fill the rest, in the order of
+    ``pipelines.ITEM_PIPELINES``.
+    """
+
+    url: str
+    source_id: str
+    body: bytes
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    source_language: str | None = None
+    source_timezone: str = "UTC"
+    feed_title: str | None = None
+    feed_summary: str | None = None
+    feed_published: datetime | None = None
+    feed_updated: bool = False
+    discovered_via: str = ""
+
+    # Filled by the pipeline stages.
+    canonical_url: str = ""
+    content_type: str = "html"
+    title: str = ""
+    text: str = ""
+    summary: str = ""
+    published_at: datetime | None = None
+    fetched_at: datetime | None = None
+    date_status: str | None = None
+    language: str | None = None
+    extraction_status: str = "pending"
+    content_hash: str | None = None
+    duplicate_of: str | None = None
+    topics: list[dict[str, Any]] = field(default_factory=list)
+    countries: list[dict[str, Any]] = field(default_factory=list)
+    flagged: bool = False
+    reason: str = ""
