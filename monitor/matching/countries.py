@@ -72,12 +72,7 @@ def _looks_like_person(original: str, start: int, end: int) -> bool:
     before = _WORD_BEFORE.search(original[max(0, start - 40) : start])
     if before and before.group(2) == " ":
         word = before.group(1)
-        if (
-            word[:1].isupper()
-            and not word.isupper()
-            and word.lower() not in _FUNCTION_WORDS
-            and not word.endswith(".")
-        ):
+        if word[:1].isupper() and not word.isupper() and word.lower() not in _FUNCTION_WORDS and not word.endswith("."):
             return True
     after = _WORD_AFTER.search(original[end : end + 40])
     if after and after.group(1) == " ":
@@ -117,9 +112,7 @@ class CountryMatcher:
         fields = [Field("title", normalize(title or "")), Field("text", normalize(text or ""))]
         return self.evaluate([(f, self._index.scan(f)) for f in fields], language)
 
-    def evaluate(
-        self, fields: list[tuple[Field, list[TermMatch]]], language: str | None = None
-    ) -> list[CountryHit]:
+    def evaluate(self, fields: list[tuple[Field, list[TermMatch]]], language: str | None = None) -> list[CountryHit]:
         """Matches of the shared automaton (other payloads ignored) -> country hits."""
         mentions: list[_Mention] = []
         cues: dict[tuple[int, int], list[tuple[Field, TermMatch]]] = defaultdict(list)

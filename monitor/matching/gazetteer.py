@@ -57,8 +57,7 @@ LANGUAGE_NOUN = LanguageNoun()
 def _pycountry_names() -> list[tuple[str, str]]:
     """(name, alpha_2) for every country in English and the eight languages."""
     translations = [
-        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
-        for lang in GETTEXT_LANGUAGES
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]) for lang in GETTEXT_LANGUAGES
     ]
     out: list[tuple[str, str]] = []
     for country in pycountry.countries:
@@ -74,6 +73,12 @@ def _pycountry_names() -> list[tuple[str, str]]:
     return [(n, c) for n, c in out if not _NOT_PROSE.search(n)]
 
 
+def _capitalized(term: Term) -> bool:
+    """A surface written with a capital must be capitalized in the text: "Turkey" is not "turkey",
+    "Polish" is not "polish"; lower-case ones ("américain", "chino") match in any case."""
+    return term.text[:1].isupper()
+
+
 def build_gazetteer(lexicon: CountryLexicon) -> list[tuple[Term, object]]:
     """All (Term, payload) pairs for the automaton, curated entries before generated names."""
     items: list[tuple[Term, object]] = []
@@ -82,9 +87,7 @@ def build_gazetteer(lexicon: CountryLexicon) -> list[tuple[Term, object]]:
         capitalized = resolver.kind != "demonym"
         for term in resolver.surfaces:
             resolver_keys.add(term.key)
-            items.append(
-                (term, Place(None, resolver.kind, capitalized, term.key in lexicon.person_names, ri))
-            )
+            items.append((term, Place(None, resolver.kind, capitalized, term.key in lexicon.person_names, ri)))
         for ci, case in enumerate(resolver.cases):
             for term in case.cues:
                 items.append((term, Cue(ri, ci)))
@@ -93,17 +96,17 @@ def build_gazetteer(lexicon: CountryLexicon) -> list[tuple[Term, object]]:
     for term in lexicon.language_nouns:
         items.append((term, LANGUAGE_NOUN))
 
-    def add(term: Term, code: str, kind: str, capitalized: bool) -> None:
+    def add(term: Term, code: str, kind: str) -> None:
         if term.key in resolver_keys or term.key in lexicon.drop_names:
             return
-        items.append((term, Place(code, kind, capitalized, term.key in lexicon.person_names)))
+        items.append((term, Place(code, kind, _capitalized(term), term.key in lexicon.person_names)))
 
     for code, terms in lexicon.institutions.items():
         for term in terms:
-            add(term, code, "institution", True)
+            add(term, code, "institution")
     for code, terms in lexicon.aliases.items():
         for term in terms:
-            add(term, code, "alias", True)
+            add(term, code, "alias")
     seen: set[tuple[str, str]] = set()
     for name, code in _pycountry_names():
         try:
@@ -112,10 +115,9 @@ def build_gazetteer(lexicon: CountryLexicon) -> list[tuple[Term, object]]:
             continue
         if (term.key, code) not in seen:
             seen.add((term.key, code))
-            add(term, code, "name", True)
+            add(term, code, "name")
     for code, terms in lexicon.demonyms.items():
         for term in terms:
-            # English demonyms are capitalized, Romance and Dutch ones are not: accept both.
-            add(term, code, "demonym", False)
+            add(term, code, "demonym")
     logger.debug("gazetteer: %d entries", len(items))
     return items

@@ -96,9 +96,7 @@ class TopicMatcher:
             index.build()
             self._index = index
         fields = [Field("title", normalize(title or "")), Field("text", normalize(text or ""))]
-        matches = [
-            (f, [m for m in self._index.scan(f) if isinstance(m.payload, TopicPayload)]) for f in fields
-        ]
+        matches = [(f, [m for m in self._index.scan(f) if isinstance(m.payload, TopicPayload)]) for f in fields]
         return self.evaluate(matches)
 
     def evaluate(self, fields: list[tuple[Field, list[TermMatch]]]) -> list[TopicHit]:
@@ -159,9 +157,7 @@ class TopicMatcher:
                 context.append(min(near, key=lambda m: _distance(fld, anchor, m)))
         return context
 
-    def _topic_hit(
-        self, ti: int, entries: list[tuple[float, Rule, Field, TermMatch, list[TermMatch]]]
-    ) -> TopicHit:
+    def _topic_hit(self, ti: int, entries: list[tuple[float, Rule, Field, TermMatch, list[TermMatch]]]) -> TopicHit:
         topic = self.topics[ti]
         # Score distinct anchor spans once (several rules may fire on "data localisation law").
         best_per_span: dict[tuple[str, int, int], float] = {}

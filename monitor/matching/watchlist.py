@@ -122,7 +122,24 @@ def _terms(path: Path, key: str, raw: Any) -> tuple[Term, ...]:
     return tuple(out)
 
 
-def _rule(path: Path, key: str, rule_id: str, raw: Any) -> Rule:
+_GROUP_REF = re.compile(r"@([a-z][a-z0-9_]*)")
+
+
+def _expand_groups(path: Path, key: str, text: str, groups: dict[str, str]) -> str:
+    """Replace ``@name`` by the group's ``(term | term ...)`` text."""
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in groups:
+            raise _fail(path, key, f"unknown group @{name} (in rule {text!r}); define it under 'groups'")
+        before = text[: m.start()]
+        inside = before.count("(") > before.count(")")
+        return groups[name][1:-1] if inside else groups[name]
+
+    return _GROUP_REF.sub(sub, text)
+
+
+def _rule(path: Path, key: str, rule_id: str, raw: Any, groups: dict[str, str] | None = None) -> Rule:
     weight = 1.0
     if isinstance(raw, dict):
         unknown = set(raw) - {"rule", "weight"}
@@ -134,13 +151,31 @@ def _rule(path: Path, key: str, rule_id: str, raw: Any) -> Rule:
         raw = raw["rule"]
     if not isinstance(raw, str):
         raise _fail(path, key, f"a rule is a string, got {raw!r}")
+    if groups and "@" in raw:
+        raw = _expand_groups(path, key, raw, groups)
     try:
         return parse_rule(raw, rule_id, weight)
     except RuleSyntaxError as exc:
         raise _fail(path, key, f"{exc} (in rule {raw!r})") from exc
 
 
-def _topic(path: Path, topic_id: str, raw: Any) -> Topic:
+def _groups(path: Path, raw: Any) -> dict[str, str]:
+    """Named alternations reused by many rules: ``groups: {privacy_law: [GDPR, DSGVO, ...]}``."""
+    out: dict[str, str] = {}
+    for name, terms in _as_map(path, "groups", raw).items():
+        key = f"groups.{name}"
+        if not _TOPIC_ID.match(str(name)):
+            raise _fail(path, key, "group names are lower_snake_case")
+        items = _as_list(path, key, terms)
+        if not items:
+            raise _fail(path, key, "a group needs at least one term")
+        for i, item in enumerate(items):
+            _term(path, f"{key}[{i}]", item)
+        out[str(name)] = "(" + " | ".join(items) + ")"
+    return out
+
+
+def _topic(path: Path, topic_id: str, raw: Any, groups: dict[str, str]) -> Topic:
     key = f"topics.{topic_id}"
     if not _TOPIC_ID.match(str(topic_id)):
         raise _fail(path, key, "topic ids are lower_snake_case")
@@ -153,9 +188,9 @@ def _topic(path: Path, topic_id: str, raw: Any) -> Topic:
         if lang not in LANGUAGES:
             raise _fail(path, f"{key}.terms.{lang}", f"unknown language; use one of {', '.join(LANGUAGES)}")
         for i, entry in enumerate(_as_list(path, f"{key}.terms.{lang}", entries)):
-            rules.append(_rule(path, f"{key}.terms.{lang}[{i}]", f"{topic_id}:{lang}:{i}", entry))
+            rules.append(_rule(path, f"{key}.terms.{lang}[{i}]", f"{topic_id}:{lang}:{i}", entry, groups))
     for i, entry in enumerate(_as_list(path, f"{key}.rules", spec.get("rules"))):
-        rules.append(_rule(path, f"{key}.rules[{i}]", f"{topic_id}:rule:{i}", entry))
+        rules.append(_rule(path, f"{key}.rules[{i}]", f"{topic_id}:rule:{i}", entry, groups))
     if not rules:
         raise _fail(path, key, "a topic needs at least one term or rule")
     window = spec.get("exclude_window", DEFAULT_EXCLUDE_WINDOW)
@@ -208,9 +243,7 @@ def _resolver(path: Path, key: str, raw: Any) -> Resolver:
         cues = _terms(path, f"{ckey}.cues", case.get("cues"))
         if not cues and if_mentioned is None:
             raise _fail(path, ckey, "a case needs cues or if_mentioned")
-        cases.append(
-            ResolveCase(_code(path, f"{ckey}.code", case.get("code"), True), cues, window, if_mentioned)
-        )
+        cases.append(ResolveCase(_code(path, f"{ckey}.code", case.get("code"), True), cues, window, if_mentioned))
     surfaces = _terms(path, f"{key}.surfaces", spec.get("surfaces"))
     if not surfaces:
         raise _fail(path, f"{key}.surfaces", "at least one surface")
@@ -243,9 +276,7 @@ def _countries(path: Path, raw: Any) -> CountryLexicon:
         drop_names=tuple(t.key for t in _terms(path, "countries.drop_names", spec.get("drop_names"))),
         person_names=tuple(t.key for t in _terms(path, "countries.person_names", spec.get("person_names"))),
         language_nouns=_terms(path, "countries.language_nouns", spec.get("language_nouns")),
-        language_preps=tuple(
-            t.key for t in _terms(path, "countries.language_preps", spec.get("language_preps"))
-        ),
+        language_preps=tuple(t.key for t in _terms(path, "countries.language_preps", spec.get("language_preps"))),
         caps_unsafe=tuple(str(x) for x in _as_list(path, "countries.caps_unsafe", spec.get("caps_unsafe"))),
         resolvers=tuple(
             _resolver(path, f"countries.resolve[{i}]", r)
@@ -273,7 +304,8 @@ def load_watchlist(path: Path) -> Watchlist:
     topics_raw = _as_map(path, "topics", data.get("topics"))
     if not topics_raw:
         raise _fail(path, "topics", "no topics defined")
-    topics = tuple(_topic(path, str(tid), spec) for tid, spec in topics_raw.items())
+    groups = _groups(path, data.get("groups"))
+    topics = tuple(_topic(path, str(tid), spec, groups) for tid, spec in topics_raw.items())
     wl = Watchlist(str(path), topics, _countries(path, data.get("countries")))
     logger.debug("watchlist %s: %d topics, %d rules", path, len(topics), sum(len(t.rules) for t in topics))
     return wl
