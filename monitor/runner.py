@@ -36,7 +36,10 @@ class CrawlReport:
 
 
 def scrapy_settings(
-    config: AppConfig, *, allow_private: bool = False, allowed_hosts: list[str] | None = None,
+    config: AppConfig,
+    *,
+    allow_private: bool = False,
+    allowed_hosts: list[str] | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Every politeness and safety rule of a crawl, expressed as Scrapy settings."""
@@ -62,8 +65,10 @@ def scrapy_settings(
         "CLOSESPIDER_TIMEOUT": polite.crawl_timeout,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
-        "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None,
-                       "scrapy.extensions.remote_control.RemoteControl": None},
+        "EXTENSIONS": {
+            "scrapy.extensions.telnet.TelnetConsole": None,
+            "scrapy.extensions.remote_control.RemoteControl": None,
+        },
         # Only http(s): a link to file:///etc/passwd or an s3 bucket is never followed.
         "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
         "DOWNLOADER_MIDDLEWARES": {"spiders.middlewares.safety.PrivateAddressMiddleware": 60},
@@ -81,18 +86,30 @@ def scrapy_settings(
 
 
 def run_crawl(
-    config: AppConfig, spider_cls: type, spider_kwargs: dict[str, Any], *, command: str,
-    allow_private: bool = False, allowed_hosts: list[str] | None = None, overrides: dict[str, Any] | None = None,
+    config: AppConfig,
+    spider_cls: type,
+    spider_kwargs: dict[str, Any],
+    *,
+    command: str,
+    allow_private: bool = False,
+    allowed_hosts: list[str] | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> CrawlReport:
     """Run one spider to completion and record the run with its stats."""
     from scrapy.crawler import CrawlerProcess
 
+    from monitor.matching import Matcher
     from monitor.storage import repository_for
 
+    # Validate the watchlists before anything is fetched or recorded: a bad rule is a config
+    # error (exit 2), not a crawl that dies in its first pipeline stage.
+    Matcher.from_file(config.watchlists_path)
     repository = repository_for(config.database_url)
     started_at = datetime.now(UTC)
     run_id = repository.start_run(command)
-    settings = scrapy_settings(config, allow_private=allow_private, allowed_hosts=allowed_hosts, overrides=overrides)
+    settings = scrapy_settings(
+        config, allow_private=allow_private, allowed_hosts=allowed_hosts, overrides=overrides
+    )
     process = CrawlerProcess(settings, install_root_handler=False)
     crawler = process.create_crawler(spider_cls)
     status = "failed"
@@ -106,11 +123,16 @@ def run_crawl(
         reason = stats.get("finish_reason", "")
         status = "ok" if reason in ("finished", "closespider_timeout", "closespider_pagecount") else "failed"
         if reason == "closespider_timeout":
-            log.warning("run %s stopped at its time limit (%ss); the next run continues", run_id,
-                        settings["CLOSESPIDER_TIMEOUT"])
+            log.warning(
+                "run %s stopped at its time limit (%ss); the next run continues",
+                run_id,
+                settings["CLOSESPIDER_TIMEOUT"],
+            )
     finally:
         failed = dict(getattr(spider, "failed_sources", {}) or {})
         if status == "ok" and failed:
             status = "partial"
         repository.finish_run(run_id, status, stats)
-    return CrawlReport(run_id=run_id, started_at=started_at, status=status, stats=stats, failed_sources=failed)
+    return CrawlReport(
+        run_id=run_id, started_at=started_at, status=status, stats=stats, failed_sources=failed
+    )

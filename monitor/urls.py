@@ -9,9 +9,31 @@ from w3lib.url import canonicalize_url, url_query_cleaner
 
 # Parameters that say where a reader came from, never what they read.
 TRACKING_PARAMETERS = (
-    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id", "utm_name",
-    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "igshid", "yclid",
-    "ref_src", "cmpid", "at_medium", "at_campaign", "xtor", "wt_mc", "ito", "sr_share",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "utm_id",
+    "utm_name",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "_hsenc",
+    "_hsmi",
+    "igshid",
+    "yclid",
+    "ref_src",
+    "cmpid",
+    "at_medium",
+    "at_campaign",
+    "xtor",
+    "wt_mc",
+    "ito",
+    "sr_share",
 )
 TRACKING_PREFIXES = re.compile(r"^(utm_|pk_|mtm_|at_|ga_)", re.IGNORECASE)
 
@@ -22,11 +44,15 @@ def canonical_url(url: str) -> str:
     parts = urlsplit(cleaned)
     if parts.query:
         kept = "&".join(
-            pair for pair in parts.query.split("&") if pair and not TRACKING_PREFIXES.match(pair.split("=", 1)[0])
+            pair
+            for pair in parts.query.split("&")
+            if pair and not TRACKING_PREFIXES.match(pair.split("=", 1)[0])
         )
         parts = parts._replace(query=kept)
     netloc = (parts.hostname or "").lower()
-    if parts.port and not (parts.scheme == "http" and parts.port == 80 or parts.scheme == "https" and parts.port == 443):
+    if parts.port and not (
+        parts.scheme == "http" and parts.port == 80 or parts.scheme == "https" and parts.port == 443
+    ):
         netloc = f"{netloc}:{parts.port}"
     if parts.username:
         netloc = f"{parts.username}@{netloc}"

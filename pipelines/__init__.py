@@ -8,7 +8,6 @@ ITEM_PIPELINES: dict[str, int] = {
     "pipelines.normalize.NormalizeUrlStage": 100,
     "pipelines.skip_stored.SkipStoredStage": 200,
     "pipelines.extract.ExtractStage": 300,
-    "pipelines.match_topics.TopicMatchStage": 600,
-    "pipelines.match_countries.CountryMatchStage": 700,
+    "pipelines.match.MatchStage": 600,
     "pipelines.store.StoreStage": 900,
 }

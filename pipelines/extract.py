@@ -28,9 +28,15 @@ class ExtractStage:
 
     def process_item(self, item: DocumentItem, spider: Spider | None = None) -> DocumentItem:
         result = extract_document(
-            item.body, item.url, item.headers.get("content-type"),
-            feed_title=item.feed_title, feed_summary=item.feed_summary, feed_published=item.feed_published,
-            timezone=item.source_timezone, language_hint=item.source_language, fetched_at=item.fetched_at,
+            item.body,
+            item.url,
+            item.headers.get("content-type"),
+            feed_title=item.feed_title,
+            feed_summary=item.feed_summary,
+            feed_published=item.feed_published,
+            timezone=item.source_timezone,
+            language_hint=item.source_language,
+            fetched_at=item.fetched_at,
         )
         item.body = b""  # the bytes are not needed past this point; do not hold them for the whole run
         item.content_type = result.kind
@@ -39,8 +45,13 @@ class ExtractStage:
         if result.status in ("skipped", "empty"):
             raise DropItem(f"{item.url}: {result.detail or result.status}")
         if result.status != "ok":
-            log.warning("source %s: %s: PDF %s (%s); stored without text", item.source_id, item.url,
-                        result.status, result.detail)
+            log.warning(
+                "source %s: %s: PDF %s (%s); stored without text",
+                item.source_id,
+                item.url,
+                result.status,
+                result.detail,
+            )
         item.title = result.title or item.feed_title or item.url
         item.text = result.text
         item.summary = result.summary

@@ -26,13 +26,26 @@ class StoreStage:
 
     def process_item(self, item: DocumentItem, spider: Spider | None = None) -> DocumentItem:
         record = ArticleRecord(
-            canonical_url=item.canonical_url, url=item.url, source_id=item.source_id, title=item.title,
-            text=item.text, summary=item.summary, published_at=item.published_at, fetched_at=item.fetched_at,
-            language=item.language, content_type=item.content_type, extraction_status=item.extraction_status,
-            date_status=item.date_status, content_hash=item.content_hash, flagged=item.flagged, reason=item.reason,
+            canonical_url=item.canonical_url,
+            url=item.url,
+            source_id=item.source_id,
+            title=item.title,
+            text=item.text,
+            summary=item.summary,
+            published_at=item.published_at,
+            fetched_at=item.fetched_at,
+            language=item.language,
+            content_type=item.content_type,
+            extraction_status=item.extraction_status,
+            date_status=item.date_status,
+            content_hash=item.content_hash,
+            flagged=item.flagged,
+            reason=item.reason,
             duplicate_of=item.duplicate_of,
             topics=[TopicRecord(t["topic"], t["score"], t["terms"], t["evidence"]) for t in item.topics],
-            countries=[CountryRecord(c["code"], c["rank"], c["mentions"], c["focus"]) for c in item.countries],
+            countries=[
+                CountryRecord(c["code"], c["rank"], c["mentions"], c["focus"]) for c in item.countries
+            ],
         )
         outcome = self.repository.upsert_article(record)
         self.stats.inc_value(f"items/{outcome}")

@@ -27,7 +27,9 @@ ADHOC_SOURCE_ID = "adhoc"
 class AdhocSpider(MonitorSpider):
     name = "adhoc"
 
-    def __init__(self, start_url: str, max_pages: int = 200, depth: int = 3, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, start_url: str, max_pages: int = 200, depth: int = 3, *args: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.start_url = start_url
         self.max_pages = max_pages
@@ -40,10 +42,22 @@ class AdhocSpider(MonitorSpider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         parts = urlsplit(self.start_url)
         robots = f"{parts.scheme}://{parts.netloc}/robots.txt"
-        yield scrapy.Request(robots, callback=self.parse_robots, errback=self.ignore, dont_filter=True,
-                             meta={"dont_obey_robotstxt": True, "handle_httpstatus_list": [404]}, priority=20)
-        yield self.endpoint_request(self.start_url, "listing", ADHOC_SOURCE_ID, self.parse_page, conditional=False,
-                                    cb_kwargs={"depth": 0})
+        yield scrapy.Request(
+            robots,
+            callback=self.parse_robots,
+            errback=self.ignore,
+            dont_filter=True,
+            meta={"dont_obey_robotstxt": True, "handle_httpstatus_list": [404]},
+            priority=20,
+        )
+        yield self.endpoint_request(
+            self.start_url,
+            "listing",
+            ADHOC_SOURCE_ID,
+            self.parse_page,
+            conditional=False,
+            cb_kwargs={"depth": 0},
+        )
 
     def ignore(self, failure: Any) -> None:
         log.info("no robots.txt for %s: %s", self.start_url, errors.classify_failure(failure)[1])
@@ -60,8 +74,13 @@ class AdhocSpider(MonitorSpider):
             return None
         self.visited.add(canonical)
         self.pages_requested += 1
-        return scrapy.Request(url, callback=self.parse_page, errback=self.article_failed,
-                              cb_kwargs={"depth": depth}, meta={"source": self.source})
+        return scrapy.Request(
+            url,
+            callback=self.parse_page,
+            errback=self.article_failed,
+            cb_kwargs={"depth": depth},
+            meta={"source": self.source},
+        )
 
     def limited(self, requests: Iterator[scrapy.Request]) -> Iterator[scrapy.Request]:
         for request in requests:
@@ -76,9 +95,11 @@ class AdhocSpider(MonitorSpider):
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         if response.status != 200 or not isinstance(response, TextResponse):
             return
-        for sitemap in sitemaps_from_robots(response.text, response.url):
+        for sitemap in sitemaps_from_robots(response.body, response.url):
             if same_site(sitemap, self.start_url):
-                yield self.endpoint_request(sitemap, "sitemap", ADHOC_SOURCE_ID, self.parse_sitemap, conditional=False)
+                yield self.endpoint_request(
+                    sitemap, "sitemap", ADHOC_SOURCE_ID, self.parse_sitemap, conditional=False
+                )
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         try:
@@ -88,8 +109,9 @@ class AdhocSpider(MonitorSpider):
             return
         if kind == "sitemapindex":
             for entry in entries[:50]:
-                yield self.endpoint_request(entry.url, "sitemap", ADHOC_SOURCE_ID, self.parse_sitemap,
-                                            conditional=False)
+                yield self.endpoint_request(
+                    entry.url, "sitemap", ADHOC_SOURCE_ID, self.parse_sitemap, conditional=False
+                )
             return
         entries = sorted(entries, key=lambda e: e.lastmod.timestamp() if e.lastmod else 0, reverse=True)
         links = [(e.url, {"title": e.title, "published": e.lastmod}) for e in entries]
@@ -101,8 +123,10 @@ class AdhocSpider(MonitorSpider):
         except NotAFeed as exc:
             self.endpoint_broken(response, errors.NOT_A_FEED, str(exc), status=response.status)
             return
-        links = [(response.urljoin(e.url), {"title": e.title, "summary": e.summary, "published": e.published})
-                 for e in entries]
+        links = [
+            (response.urljoin(e.url), {"title": e.title, "summary": e.summary, "published": e.published})
+            for e in entries
+        ]
         yield from self.limited(self.article_requests(self.source, links, via="feed"))
 
     def parse_page(self, response: Response, depth: int) -> Iterator[Any]:
@@ -114,7 +138,9 @@ class AdhocSpider(MonitorSpider):
         if depth == 0:
             for feed in feed_links(response):
                 if same_site(feed, self.start_url):
-                    yield self.endpoint_request(feed, "feed", ADHOC_SOURCE_ID, self.parse_feed, conditional=False)
+                    yield self.endpoint_request(
+                        feed, "feed", ADHOC_SOURCE_ID, self.parse_feed, conditional=False
+                    )
         if depth > 0 and looks_like_article(response):
             yield from self.parse_article(response)
             return

@@ -44,8 +44,15 @@ class MonitorSpider(scrapy.Spider):
 
     # -- endpoints (feeds, listings, sitemaps) --------------------------------------------
     def endpoint_request(
-        self, url: str, kind: str, source_id: str, callback: Any, *, conditional: bool = True,
-        meta: dict[str, Any] | None = None, cb_kwargs: dict[str, Any] | None = None,
+        self,
+        url: str,
+        kind: str,
+        source_id: str,
+        callback: Any,
+        *,
+        conditional: bool = True,
+        meta: dict[str, Any] | None = None,
+        cb_kwargs: dict[str, Any] | None = None,
     ) -> scrapy.Request:
         headers: dict[str, str] = {}
         if conditional:
@@ -55,11 +62,20 @@ class MonitorSpider(scrapy.Spider):
                     headers["If-None-Match"] = state.etag
                 if state.last_modified:
                     headers["If-Modified-Since"] = state.last_modified
-        request_meta = {"endpoint": {"kind": kind, "source_id": source_id, "url": url}, "handle_httpstatus_list": [304]}
+        request_meta = {
+            "endpoint": {"kind": kind, "source_id": source_id, "url": url},
+            "handle_httpstatus_list": [304],
+        }
         request_meta.update(meta or {})
         return scrapy.Request(
-            url, callback=callback, errback=self.endpoint_failed, headers=headers, meta=request_meta,
-            cb_kwargs=cb_kwargs or {}, priority=ENDPOINT_PRIORITY, dont_filter=True,
+            url,
+            callback=callback,
+            errback=self.endpoint_failed,
+            headers=headers,
+            meta=request_meta,
+            cb_kwargs=cb_kwargs or {},
+            priority=ENDPOINT_PRIORITY,
+            dont_filter=True,
         )
 
     def not_modified(self, response: Response) -> bool:
@@ -69,35 +85,59 @@ class MonitorSpider(scrapy.Spider):
         self.crawler.stats.inc_value("pages/not_modified")
         endpoint = response.meta["endpoint"]
         self.repository.record_endpoint(
-            EndpointResult(source_id=endpoint["source_id"], url=endpoint["url"], kind=endpoint["kind"], status=304)
+            EndpointResult(
+                source_id=endpoint["source_id"], url=endpoint["url"], kind=endpoint["kind"], status=304
+            )
         )
         return True
 
-    def endpoint_ok(
-        self, response: Response, items_seen: int, newest: datetime | None
-    ) -> None:
+    def endpoint_ok(self, response: Response, items_seen: int, newest: datetime | None) -> None:
         endpoint = response.meta["endpoint"]
         self.crawler.stats.inc_value(f"endpoints/{endpoint['kind']}/ok")
         self.repository.record_endpoint(
             EndpointResult(
-                source_id=endpoint["source_id"], url=endpoint["url"], kind=endpoint["kind"], status=response.status,
-                etag=_header(response, "ETag"), last_modified=_header(response, "Last-Modified"),
-                items_seen=items_seen, newest_item_at=newest,
+                source_id=endpoint["source_id"],
+                url=endpoint["url"],
+                kind=endpoint["kind"],
+                status=response.status,
+                etag=_header(response, "ETag"),
+                last_modified=_header(response, "Last-Modified"),
+                items_seen=items_seen,
+                newest_item_at=newest,
             )
         )
 
-    def endpoint_broken(self, response_or_meta: Response | dict[str, Any], error_class: str, cause: str,
-                        status: int | None = None) -> None:
+    def endpoint_broken(
+        self,
+        response_or_meta: Response | dict[str, Any],
+        error_class: str,
+        cause: str,
+        status: int | None = None,
+    ) -> None:
         meta = response_or_meta.meta if isinstance(response_or_meta, Response) else response_or_meta
         endpoint = meta["endpoint"]
         self.crawler.stats.inc_value("endpoints/failed")
         self.crawler.stats.inc_value(f"endpoints/failed/{error_class}")
-        self.failed_sources.setdefault(endpoint["source_id"], []).append(f"{endpoint['url']}: {error_class}: {cause}")
-        log.error("source %s: %s %s: %s (%s)", endpoint["source_id"], endpoint["kind"], endpoint["url"], cause,
-                  error_class)
+        self.failed_sources.setdefault(endpoint["source_id"], []).append(
+            f"{endpoint['url']}: {error_class}: {cause}"
+        )
+        log.error(
+            "source %s: %s %s: %s (%s)",
+            endpoint["source_id"],
+            endpoint["kind"],
+            endpoint["url"],
+            cause,
+            error_class,
+        )
         self.repository.record_endpoint(
-            EndpointResult(source_id=endpoint["source_id"], url=endpoint["url"], kind=endpoint["kind"],
-                           status=status, error_class=error_class, error=cause)
+            EndpointResult(
+                source_id=endpoint["source_id"],
+                url=endpoint["url"],
+                kind=endpoint["kind"],
+                status=status,
+                error_class=error_class,
+                error=cause,
+            )
         )
 
     def endpoint_failed(self, failure: Failure) -> None:
@@ -114,22 +154,27 @@ class MonitorSpider(scrapy.Spider):
     ) -> Iterator[scrapy.Request]:
         """Requests for the links not stored yet and not requested earlier in this run."""
         pending = [(url, canonical_url(url), extra) for url, extra in links]
-        stored = self.repository.stored_urls(canonical for _url, canonical, extra in pending
-                                             if not extra.get("feed_updated"))
+        stored = self.repository.stored_urls(
+            canonical for _url, canonical, extra in pending if not extra.get("feed_updated")
+        )
         for url, canonical, extra in pending:
             if canonical in self.requested or (canonical in stored and not extra.get("feed_updated")):
                 self.crawler.stats.inc_value("articles/skipped_stored")
                 continue
             self.requested.add(canonical)
             yield scrapy.Request(
-                url, callback=self.parse_article, errback=self.article_failed,
+                url,
+                callback=self.parse_article,
+                errback=self.article_failed,
                 meta={"source": source, "feed": extra, "via": via},
             )
 
     def new_link_count(self, urls: Iterable[str]) -> int:
         canonicals = [canonical_url(url) for url in urls]
         stored = self.repository.stored_urls(canonicals)
-        return sum(1 for canonical in canonicals if canonical not in stored and canonical not in self.requested)
+        return sum(
+            1 for canonical in canonicals if canonical not in stored and canonical not in self.requested
+        )
 
     def parse_article(self, response: Response) -> Iterator[DocumentItem]:
         source = response.meta["source"]
@@ -140,7 +185,11 @@ class MonitorSpider(scrapy.Spider):
             source_id=source.id,
             body=response.body,
             status=response.status,
-            headers={key.decode("latin-1").lower(): value[0].decode("latin-1") for key, value in response.headers.items() if value},
+            headers={
+                key.decode("latin-1").lower(): value[0].decode("latin-1")
+                for key, value in response.headers.items()
+                if value
+            },
             source_language=getattr(source, "language", None),
             source_timezone=getattr(source, "timezone", "UTC"),
             feed_title=feed.get("title"),
@@ -156,8 +205,13 @@ class MonitorSpider(scrapy.Spider):
         source = request.meta.get("source") if request is not None else None
         self.crawler.stats.inc_value("articles/failed")
         self.crawler.stats.inc_value(f"articles/failed/{error_class}")
-        log.warning("source %s: article %s: %s (%s)", getattr(source, "id", "?"),
-                    getattr(request, "url", "?"), cause, error_class)
+        log.warning(
+            "source %s: article %s: %s (%s)",
+            getattr(source, "id", "?"),
+            getattr(request, "url", "?"),
+            cause,
+            error_class,
+        )
 
 
 def _header(response: Response, name: str) -> str | None:

@@ -82,8 +82,9 @@ def parse_feed(body: bytes, base_url: str) -> tuple[str, list[FeedEntry]]:
                 url=link.strip(),
                 title=(entry.get("title") or "").strip(),
                 summary=(entry.get("summary") or "").strip(),
-                published=_as_datetime(entry.get("published_parsed")),
-                updated=_as_datetime(entry.get("updated_parsed")),
+                # dict.get: FeedParserDict.get maps a missing key onto another (with a warning).
+                published=_as_datetime(dict.get(entry, "published_parsed")),
+                updated=_as_datetime(dict.get(entry, "updated_parsed")),
             )
         )
     return (parsed.get("feed") or {}).get("title", ""), result

@@ -13,7 +13,7 @@ from monitor.config.schema import Listing
 # Paths that are never articles on a news site; followed by no crawler of ours.
 NON_ARTICLE = re.compile(
     r"/(about|contact|privacy|cookies?|legal|imprint|impressum|mentions-legales|search|login|tag|tags|author|"
-    r"rss|feed|sitemap|accessibility|newsletter)(/|\.|$)|\.(css|js|png|jpe?g|gif|svg|ico|zip|xml|rss|atom)$",
+    r"rss|feed|sitemap|accessibility|newsletter|subscribe|careers|jobs)[\w-]*(/|\.|$)|\.(css|js|png|jpe?g|gif|svg|ico|zip|xml|rss|atom)$",
     re.IGNORECASE,
 )
 
@@ -45,11 +45,16 @@ def article_links(response: TextResponse, listing: Listing | None) -> list[str]:
         candidates = [response.urljoin(href) for href in _select_hrefs(response, listing.link_selector)]
     else:
         extractor = LinkExtractor(deny_extensions=None)
-        candidates = [link.url for link in extractor.extract_links(response)] if isinstance(response, HtmlResponse) else []
+        candidates = (
+            [link.url for link in extractor.extract_links(response)]
+            if isinstance(response, HtmlResponse)
+            else []
+        )
         own_path = urlsplit(response.url).path.rstrip("/")
         # Same path, other query: that is pagination of this listing, not an article.
         candidates = [
-            url for url in candidates
+            url
+            for url in candidates
             if not NON_ARTICLE.search(url) and urlsplit(url).path.rstrip("/") != own_path
         ]
     if listing is not None and listing.link_pattern:

@@ -44,8 +44,14 @@ def _local(tag: object) -> str:
 def parse_sitemap(body: bytes) -> tuple[str, list[SitemapEntry]]:
     """Return the sitemap type (``urlset`` or ``sitemapindex``) and its entries."""
     events = lxml.etree.iterparse(
-        BytesIO(body), events=("start", "end"), recover=True, resolve_entities=False, no_network=True,
-        remove_comments=True, remove_pis=True, huge_tree=False,
+        BytesIO(body),
+        events=("start", "end"),
+        recover=True,
+        resolve_entities=False,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=False,
     )
     kind = ""
     entries: list[SitemapEntry] = []
@@ -74,5 +80,6 @@ def parse_sitemap(body: bytes) -> tuple[str, list[SitemapEntry]]:
     return kind, entries
 
 
-def sitemaps_from_robots(robots_text: str, base_url: str) -> list[str]:
-    return list(sitemap_urls_from_robots(robots_text, base_url=base_url))
+def sitemaps_from_robots(robots: bytes | str, base_url: str) -> list[str]:
+    body = robots.encode("utf-8") if isinstance(robots, str) else robots
+    return list(sitemap_urls_from_robots(body, base_url=base_url))

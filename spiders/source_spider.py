@@ -34,13 +34,19 @@ class SourceSpider(MonitorSpider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for source in self.sources:
             for feed in source.feeds:
-                yield self.endpoint_request(feed, "feed", source.id, self.parse_feed, cb_kwargs={"source": source})
+                yield self.endpoint_request(
+                    feed, "feed", source.id, self.parse_feed, cb_kwargs={"source": source}
+                )
             for sitemap in source.sitemaps:
-                yield self.endpoint_request(sitemap, "sitemap", source.id, self.parse_sitemap,
-                                            cb_kwargs={"source": source})
+                yield self.endpoint_request(
+                    sitemap, "sitemap", source.id, self.parse_sitemap, cb_kwargs={"source": source}
+                )
             for listing in source.listings:
                 yield self.endpoint_request(
-                    listing.url, "listing", source.id, self.parse_listing,
+                    listing.url,
+                    "listing",
+                    source.id,
+                    self.parse_listing,
                     cb_kwargs={"source": source, "listing": listing, "page": listing.first_page},
                 )
 
@@ -57,14 +63,22 @@ class SourceSpider(MonitorSpider):
         newest = max((e.published or e.updated for e in entries if e.published or e.updated), default=None)
         self.endpoint_ok(response, len(entries), newest)
         links = [
-            (response.urljoin(entry.url), {"title": entry.title, "summary": entry.summary,
-                                           "published": entry.published or entry.updated})
+            (
+                response.urljoin(entry.url),
+                {
+                    "title": entry.title,
+                    "summary": entry.summary,
+                    "published": entry.published or entry.updated,
+                },
+            )
             for entry in entries
         ]
         yield from self.article_requests(source, links, via="feed")
 
     # -- sitemaps ------------------------------------------------------------------------
-    def parse_sitemap(self, response: Response, source: Source, since: datetime | None = None) -> Iterator[scrapy.Request]:
+    def parse_sitemap(
+        self, response: Response, source: Source, since: datetime | None = None
+    ) -> Iterator[scrapy.Request]:
         if self.not_modified(response):
             return
         try:
@@ -76,18 +90,23 @@ class SourceSpider(MonitorSpider):
         self.endpoint_ok(response, len(entries), newest)
         if kind == "sitemapindex":
             for entry in entries:
-                yield self.endpoint_request(entry.url, "sitemap", source.id, self.parse_sitemap,
-                                            cb_kwargs={"source": source})
+                yield self.endpoint_request(
+                    entry.url, "sitemap", source.id, self.parse_sitemap, cb_kwargs={"source": source}
+                )
             return
         links = [(entry.url, {"title": entry.title, "published": entry.lastmod}) for entry in entries]
         yield from self.article_requests(source, links, via="sitemap")
 
     # -- listings ------------------------------------------------------------------------
-    def parse_listing(self, response: Response, source: Source, listing: Listing, page: int) -> Iterator[scrapy.Request]:
+    def parse_listing(
+        self, response: Response, source: Source, listing: Listing, page: int
+    ) -> Iterator[scrapy.Request]:
         if self.not_modified(response):
             return
         if not isinstance(response, TextResponse):
-            self.endpoint_broken(response, errors.NOT_A_FEED, "listing page is not HTML", status=response.status)
+            self.endpoint_broken(
+                response, errors.NOT_A_FEED, "listing page is not HTML", status=response.status
+            )
             return
         links = article_links(response, listing)
         if page == listing.first_page:
@@ -104,7 +123,9 @@ class SourceSpider(MonitorSpider):
         following = next_page(response, listing, page)
         if following and following != response.url:
             yield scrapy.Request(
-                following, callback=self.parse_listing, errback=self.listing_page_failed,
+                following,
+                callback=self.parse_listing,
+                errback=self.listing_page_failed,
                 cb_kwargs={"source": source, "listing": listing, "page": page + 1},
                 meta={"endpoint": {"kind": "listing", "source_id": source.id, "url": listing.url}},
             )

@@ -60,7 +60,15 @@ def configure_logging(level: int) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("scrapy", "twisted", "trafilatura", "htmldate", "filelock", "urllib3", "charset_normalizer"):
+    for noisy in (
+        "scrapy",
+        "twisted",
+        "trafilatura",
+        "htmldate",
+        "filelock",
+        "urllib3",
+        "charset_normalizer",
+    ):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
@@ -68,11 +76,14 @@ def configure_logging(level: int) -> None:
 def main_options(
     ctx: typer.Context,
     config: Annotated[
-        Path | None, typer.Option("--config", envvar="MONITOR_CONFIG", help="config directory (default ./config)")
+        Path | None,
+        typer.Option("--config", envvar="MONITOR_CONFIG", help="config directory (default ./config)"),
     ] = None,
     db: Annotated[
         str | None,
-        typer.Option("--db", envvar="MONITOR_DB_URL", help="database URL (default sqlite:///data/monitor.db)"),
+        typer.Option(
+            "--db", envvar="MONITOR_DB_URL", help="database URL (default sqlite:///data/monitor.db)"
+        ),
     ] = None,
     allow_private: Annotated[
         bool, typer.Option("--allow-private", help="allow crawling loopback and private addresses")

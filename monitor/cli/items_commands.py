@@ -6,7 +6,7 @@ import csv
 import json
 import sys
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -15,14 +15,26 @@ from monitor.cli.app import app, state
 from monitor.errors import UsageError
 
 
-class ItemFormat(str, Enum):
+class ItemFormat(StrEnum):
     table = "table"
     jsonl = "jsonl"
     csv = "csv"
 
 
-CSV_FIELDS = ["published_at", "source", "language", "flagged", "topics", "countries", "title", "url",
-              "canonical_url", "duplicate_of", "fetched_at", "summary"]
+CSV_FIELDS = [
+    "published_at",
+    "source",
+    "language",
+    "flagged",
+    "topics",
+    "countries",
+    "title",
+    "url",
+    "canonical_url",
+    "duplicate_of",
+    "fetched_at",
+    "summary",
+]
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -37,7 +49,9 @@ def parse_since(value: str | None) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise UsageError(f"--since {value!r}: use a date (2026-11-01), a datetime, or an age (7d, 12h)") from exc
+        raise UsageError(
+            f"--since {value!r}: use a date (2026-11-01), a datetime, or an age (7d, 12h)"
+        ) from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -45,12 +59,16 @@ def parse_since(value: str | None) -> datetime | None:
 def items(
     ctx: typer.Context,
     flagged: Annotated[bool, typer.Option("--flagged", help="only flagged items")] = False,
-    topic: Annotated[str | None, typer.Option("--topic", help="topic id, e.g. cross_border_transfers")] = None,
+    topic: Annotated[
+        str | None, typer.Option("--topic", help="topic id, e.g. cross_border_transfers")
+    ] = None,
     country: Annotated[str | None, typer.Option("--country", help="ISO 3166-1 alpha-2 code or EU")] = None,
     source: Annotated[str | None, typer.Option("--source", help="source id")] = None,
     since: Annotated[str | None, typer.Option("--since", help="date or age (7d)")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
-    output_format: Annotated[ItemFormat, typer.Option("--format", help="table, jsonl or csv")] = ItemFormat.table,
+    output_format: Annotated[
+        ItemFormat, typer.Option("--format", help="table, jsonl or csv")
+    ] = ItemFormat.table,
 ) -> None:
     """Stored articles, newest first, filtered."""
     from rich.console import Console
@@ -60,8 +78,9 @@ def items(
     from monitor.storage.queries import ItemFilter, iter_items, to_item
 
     config = state(ctx).config()
-    spec = ItemFilter(flagged=flagged, topic=topic, country=country, source=source, since=parse_since(since),
-                      limit=limit)
+    spec = ItemFilter(
+        flagged=flagged, topic=topic, country=country, source=source, since=parse_since(since), limit=limit
+    )
     repository = repository_for(config.database_url)
     with repository.sessions() as session:
         rows = iter_items(session, spec)

@@ -31,8 +31,13 @@ def items_table(articles: Iterable[Article], title: str | None = None) -> Table:
     return table
 
 
-def print_items(database_url: str, *, run_started: datetime | None = None, flagged_only: bool = True,
-                url_prefix: str | None = None) -> int:
+def print_items(
+    database_url: str,
+    *,
+    run_started: datetime | None = None,
+    flagged_only: bool = True,
+    url_prefix: str | None = None,
+) -> int:
     """Print the (flagged) articles fetched since ``run_started``; returns how many."""
     from monitor.storage import repository_for
     from monitor.storage.queries import ItemFilter, iter_items
@@ -40,7 +45,8 @@ def print_items(database_url: str, *, run_started: datetime | None = None, flagg
     repository = repository_for(database_url)
     with repository.sessions() as session:
         articles = [
-            article for article in iter_items(session, ItemFilter(flagged=flagged_only, fetched_since=run_started))
+            article
+            for article in iter_items(session, ItemFilter(flagged=flagged_only, fetched_since=run_started))
             if url_prefix is None or article.url.startswith(url_prefix)
         ]
         console = Console(width=160 if not Console().is_terminal else None)

@@ -103,8 +103,11 @@ class Smtp(Strict):
     port: int = Field(25, ge=1, le=65535)
     security: Literal["none", "starttls", "tls"] = "starttls"
     user: str | None = None
-    password_env: str | None = Field(None, description="name of the environment variable holding the password")
-    timeout: float = Field(30, gt=0, le=600)
+    password_env: str | None = Field(
+        None, description="name of the environment variable holding the password"
+    )
+    timeout: float = Field(30, gt=0, le=600, description="seconds each SMTP command may take")
+    connect_timeout: float = Field(15, gt=0, le=600, description="seconds to open the connection")
     sender: str = "news-monitor <monitor@localhost>"
 
 
@@ -115,7 +118,21 @@ class DigestSettings(Strict):
     schedule: DigestSchedule = Field(default_factory=DigestSchedule)
     recipients: list[Recipient] = Field(default_factory=list)
     smtp: Smtp = Field(default_factory=Smtp)
-    silent_after_days: int = Field(30, ge=1, description="a source with no new item for this long is 'silent'")
+    silent_after_days: int = Field(
+        30, ge=1, description="a source with no new item for this long is 'silent'"
+    )
+    first_window_days: int = Field(1, ge=1, le=90, description="how far back a recipient's first digest reaches")
+    max_attempts: int = Field(10, ge=1, le=100, description="temporary SMTP failures before a digest is 'failed'")
+    retry_minutes: int = Field(15, ge=1, le=1440, description="how often the daemon retries pending digests")
+
+
+class SchedulerSettings(Strict):
+    """How ``monitor schedule`` runs its jobs."""
+
+    misfire_grace_seconds: int = Field(
+        600, ge=1, description="a job whose time passed while the daemon was busy or asleep still runs this late"
+    )
+    digest_timeout: float = Field(600, gt=0, description="seconds the digest child process may take")
 
 
 class MonitorSettings(Strict):
@@ -128,6 +145,7 @@ class MonitorSettings(Strict):
     politeness: Politeness = Field(default_factory=Politeness)
     schedules: list[Schedule] = Field(default_factory=list)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
 
     _tz = field_validator("timezone")(_check_timezone)
 
@@ -136,7 +154,9 @@ class MonitorSettings(Strict):
     def _contact(cls, value: str) -> str:
         # Regulators block anonymous bots; a contact lets an operator reach us instead of banning us.
         if "http" not in value and "@" not in value:
-            raise ValueError("the user agent must carry a contact URL or e-mail address, e.g. '(+https://...)'")
+            raise ValueError(
+                "the user agent must carry a contact URL or e-mail address, e.g. '(+https://...)'"
+            )
         return value
 
 
@@ -144,10 +164,14 @@ class Listing(Strict):
     """A paginated news listing for sites without a usable feed."""
 
     url: str
-    link_selector: str | None = Field(None, description="CSS selector (or XPath if it starts with '/') for article links")
+    link_selector: str | None = Field(
+        None, description="CSS selector (or XPath if it starts with '/') for article links"
+    )
     link_pattern: str | None = Field(None, description="regular expression an article URL must match")
     next_selector: str | None = Field(None, description="CSS/XPath selector of the next-page link")
-    page_url: str | None = Field(None, description="URL template with {n}, e.g. '...?page={n}' or '.../index_{n}.htm'")
+    page_url: str | None = Field(
+        None, description="URL template with {n}, e.g. '...?page={n}' or '.../index_{n}.htm'"
+    )
     first_page: int = Field(1, ge=0)
     max_pages: int | None = Field(None, ge=1, le=1000)
 
@@ -174,7 +198,9 @@ class Source(Strict):
 
     id: str
     name: str
-    kind: Literal["regulator", "ministry", "court", "legislature", "executive", "press", "ngo", "intl", "other"]
+    kind: Literal[
+        "regulator", "ministry", "court", "legislature", "executive", "press", "ngo", "intl", "other"
+    ]
     jurisdiction: str
     language: str = "en"
     timezone: str = "UTC"

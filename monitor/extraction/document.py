@@ -13,8 +13,16 @@ from monitor.extraction.pdf import extract_pdf
 
 PDF_SIGNATURE = b"%PDF-"
 # Binary types a news crawler meets and cannot read; skipped with a reason, never parsed as HTML.
-BINARY_PREFIXES = ("image/", "audio/", "video/", "font/", "application/zip", "application/x-", "application/vnd.",
-                   "application/msword")
+BINARY_PREFIXES = (
+    "image/",
+    "audio/",
+    "video/",
+    "font/",
+    "application/zip",
+    "application/x-",
+    "application/vnd.",
+    "application/msword",
+)
 
 
 @dataclass
@@ -76,7 +84,9 @@ def extract_document(
         if extraction is None:
             result = Extracted(kind, "empty", detail="no article text found")
         else:
-            result = Extracted(kind, "ok", title=extraction.title, text=extraction.text, summary=extraction.summary)
+            result = Extracted(
+                kind, "ok", title=extraction.title, text=extraction.text, summary=extraction.summary
+            )
             declared = extraction.declared_language
             page_date = parse_date(extraction.date, timezone)
     if feed_title and (not result.title or kind == "pdf"):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import trafilatura
 from lxml import html as lxml_html
+from trafilatura.settings import use_config
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +16,13 @@ log = logging.getLogger(__name__)
 # article, and extraction would cost seconds (the largest real article page in our corpus has
 # about 25,000 elements).
 MAX_TREE_SIZE = 200_000
+
+# Below this a "text" is a menu or a caption, not an article; the shortest real regulator notices
+# (a one-paragraph press statement) run to several hundred characters.
+MIN_TEXT_CHARS = 80
+
+_CONFIG = use_config()
+_CONFIG.set("DEFAULT", "MAX_TREE_SIZE", str(MAX_TREE_SIZE))
 
 LANG_ATTRIBUTE = re.compile(rb"<html[^>]*\blang\s*=\s*[\"']?([a-zA-Z]{2,3})", re.IGNORECASE)
 
@@ -42,13 +50,17 @@ def extract_html(body: bytes | str, url: str | None = None) -> HtmlExtraction | 
         log.debug("unparseable HTML at %s: %s", url, exc)
         return None
     document = trafilatura.bare_extraction(
-        tree, url=url, include_comments=False, with_metadata=True, max_tree_size=MAX_TREE_SIZE,
+        tree,
+        url=url,
+        include_comments=False,
+        with_metadata=True,
+        config=_CONFIG,
         date_extraction_params={"extensive_search": True, "original_date": True},
     )
     if document is None:
         return None
     text = (document.text or "").strip()
-    if not text:
+    if len(text) < MIN_TEXT_CHARS:
         return None
     return HtmlExtraction(
         title=(document.title or "").strip(),

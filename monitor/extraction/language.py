@@ -6,8 +6,30 @@ from functools import lru_cache
 
 # The languages the watchlists cover plus the ones regulators publish in; restricting the model
 # to them avoids rare-language false positives on short texts.
-LANGUAGES = ("en", "de", "fr", "nl", "es", "it", "pt", "zh", "ja", "ko", "pl", "sv", "da", "fi", "cs", "el", "hu",
-             "ro", "ru", "ar", "hi", "ga")
+LANGUAGES = (
+    "en",
+    "de",
+    "fr",
+    "nl",
+    "es",
+    "it",
+    "pt",
+    "zh",
+    "ja",
+    "ko",
+    "pl",
+    "sv",
+    "da",
+    "fi",
+    "cs",
+    "el",
+    "hu",
+    "ro",
+    "ru",
+    "ar",
+    "hi",
+    "ga",
+)
 # Below this many bytes (CJK characters count three) a statistical guess is worse than the page's own declaration.
 MIN_CHARS_FOR_DETECTION = 40
 

@@ -50,7 +50,8 @@ class PrivateAddressMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PrivateAddressMiddleware:
         return cls(
-            crawler.settings.getbool("MONITOR_ALLOW_PRIVATE"), crawler.settings.getlist("MONITOR_ALLOWED_HOSTS")
+            crawler.settings.getbool("MONITOR_ALLOW_PRIVATE"),
+            crawler.settings.getlist("MONITOR_ALLOWED_HOSTS"),
         )
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:

@@ -1,0 +1,191 @@
+"""``monitor match`` and ``monitor extract``: what the matchers and the cleaning stage make of a
+text or a page, without storing anything; for analysts tuning watchlists."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from monitor.cli.app import app, state
+from monitor.errors import UsageError
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def _read_input(path: Path | None) -> str:
+    if path is None or str(path) == "-":
+        return sys.stdin.read()
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read: {exc}") from exc
+
+
+@app.command()
+def match(
+    ctx: typer.Context,
+    file: Annotated[
+        Path | None, typer.Argument(help="text file (default: stdin); first line is the title")
+    ] = None,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help='batch: lines of {"id","title","text"} in, results out')
+    ] = False,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
+) -> None:
+    """Text in, topics and jurisdictions with their evidence out."""
+    from monitor.matching import Matcher
+
+    matcher = Matcher.from_file(state(ctx).config().watchlists_path)
+    if jsonl:
+        source = sys.stdin if file is None or str(file) == "-" else file.open(encoding="utf-8")
+        for number, line in enumerate(source, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                title, text = str(record.get("title") or ""), str(record.get("text") or "")
+            except (json.JSONDecodeError, AttributeError) as exc:
+                raise UsageError(f"line {number}: not a JSON object with title and text: {exc}") from exc
+            result = matcher.match(title, text, record.get("language"))
+            out = result.to_dict()
+            sys.stdout.write(
+                json.dumps(
+                    {
+                        "id": record.get("id"),
+                        "topics": out["topics"],
+                        "countries": out["countries"],
+                        "flagged": result.flagged,
+                        "reason": result.reason,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+        return
+    raw = _read_input(file)
+    title, _, text = raw.partition("\n")
+    result = matcher.match(title.strip(), text, None)
+    if output_format is not OutputFormat.text:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    typer.echo(f"flagged: {'yes' if result.flagged else 'no'}")
+    if result.reason:
+        typer.echo(f"why: {result.reason}")
+    for hit in result.topics:
+        typer.echo(f"topic {hit.topic} (score {hit.score:.2f}): {', '.join(hit.terms)}")
+        for evidence in hit.evidence:
+            typer.echo(
+                f"    {evidence.field}[{evidence.start}:{evidence.end}] {evidence.term!r}  rule: {evidence.rule}"
+            )
+    if result.countries:
+        typer.echo(
+            "jurisdictions: "
+            + ", ".join(
+                f"{c.code}{'*' if c.focus else ''} ({c.mentions}: {', '.join(c.surfaces[:3])})"
+                for c in result.countries
+            )
+        )
+        typer.echo("  (* = the text is about it)")
+
+
+def _extract_one(
+    label: str, body: bytes, url: str | None, content_type: str | None, watchlists: Path
+) -> dict[str, Any]:
+    from monitor.extraction import extract_document
+    from monitor.matching import Matcher
+    from monitor.urls import canonical_url
+
+    fetched_at = datetime.now(UTC)
+    result = extract_document(body, url, content_type, fetched_at=fetched_at)
+    matched = Matcher.from_file(watchlists).match(result.title, result.text, result.language)
+    out = matched.to_dict()
+    return {
+        "input": label,
+        "url": url,
+        "canonical_url": canonical_url(url) if url else None,
+        "source": "adhoc",
+        "title": result.title,
+        "text": result.text,
+        "summary": result.summary,
+        "published_at": result.published_at.isoformat() if result.published_at else None,
+        "fetched_at": fetched_at.isoformat(),
+        "language": result.language,
+        "topics": [{"topic": t["topic"], "score": t["score"], "terms": t["terms"]} for t in out["topics"]],
+        "countries": out["countries"],
+        "flagged": matched.flagged,
+        "duplicate_of": None,
+        "content_type": result.kind,
+        "extraction_status": result.status,
+        "reason": matched.reason,
+    }
+
+
+@app.command()
+def extract(
+    ctx: typer.Context,
+    inputs: Annotated[list[str], typer.Argument(help="files or http(s) URLs")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="text or jsonl")
+    ] = OutputFormat.text,
+) -> None:
+    """What the cleaning and matching stages make of a page or a PDF (nothing is stored)."""
+    current = state(ctx)
+    config = current.config()
+    urls = [value for value in inputs if value.startswith(("http://", "https://"))]
+    fetched: dict[str, Any] = {}
+    if urls:
+        from scrapy.crawler import CrawlerProcess
+
+        from monitor.runner import scrapy_settings
+        from spiders.fetch_spider import FetchSpider
+
+        settings = scrapy_settings(config, allow_private=current.allow_private)
+        settings["ITEM_PIPELINES"] = {}
+        process = CrawlerProcess(settings, install_root_handler=False)
+        process.crawl(FetchSpider, urls=urls, results=fetched)
+        process.start()
+    failures = 0
+    for value in inputs:
+        if value in fetched or value in urls:
+            response = fetched.get(value)
+            if response is None or isinstance(response, tuple):
+                error_class, cause = response if isinstance(response, tuple) else ("other", "no response")
+                typer.echo(f"monitor: {value}: {cause} ({error_class})", err=True)
+                failures += 1
+                continue
+            content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+            item = _extract_one(value, response.body, response.url, content_type, config.watchlists_path)
+        else:
+            path = Path(value)
+            try:
+                body = path.read_bytes()
+            except OSError as exc:
+                typer.echo(f"monitor: {value}: cannot read: {exc.strerror}", err=True)
+                failures += 1
+                continue
+            item = _extract_one(value, body, path.resolve().as_uri(), None, config.watchlists_path)
+        if output_format is OutputFormat.text:
+            typer.echo(
+                f"== {value} [{item['content_type']}, {item['extraction_status']}, {item['language']}]"
+            )
+            typer.echo(f"title: {item['title']}")
+            typer.echo(f"published: {item['published_at']}")
+            typer.echo(f"flagged: {item['flagged']}  {item['reason']}")
+            typer.echo(f"countries: {' '.join(item['countries'])}")
+            typer.echo("")
+            typer.echo(item["text"])
+            typer.echo("")
+        else:
+            sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+    if failures:
+        raise typer.Exit(3 if failures < len(inputs) else 1)

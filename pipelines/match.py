@@ -1,0 +1,49 @@
+"""Stage 6: topics and jurisdictions, in one pass of one automaton over the title and text.
+
+A fired topic rule flags the item; the evidence (rule, surface strings, character spans) and a
+one-line reason go with it so the digest can say why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+
+from monitor.matching import Matcher
+from spiders.items import DocumentItem
+
+
+class MatchStage:
+    def __init__(self, matcher: Matcher, crawler: Crawler) -> None:
+        self.matcher = matcher
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> MatchStage:
+        # Built once per process: the gazetteer and automaton take a moment to build.
+        return cls(Matcher.from_file(Path(crawler.settings.get("MONITOR_WATCHLISTS"))), crawler)
+
+    def process_item(self, item: DocumentItem, spider: Spider | None = None) -> DocumentItem:
+        result = self.matcher.match(item.title, item.text, item.language)
+        item.topics = [
+            {
+                "topic": hit.topic,
+                "score": hit.score,
+                "terms": list(hit.terms),
+                "evidence": [evidence.to_dict() for evidence in hit.evidence],
+            }
+            for hit in result.topics
+        ]
+        item.countries = [
+            {"code": hit.code, "rank": rank, "mentions": hit.mentions, "focus": hit.focus}
+            for rank, hit in enumerate(result.countries)
+        ]
+        item.flagged = result.flagged
+        item.reason = result.reason
+        if result.flagged:
+            self.stats.inc_value("items/flagged")
+            for hit in result.topics:
+                self.stats.inc_value(f"topics/{hit.topic}")
+        return item
