@@ -51,7 +51,7 @@ def scrapy_settings(
         "USER_AGENT": config.settings.user_agent,
         "ROBOTSTXT_OBEY": polite.obey_robots_txt,
         "DOWNLOAD_DELAY": polite.download_delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": True,
+        "DOWNLOAD_DELAY_JITTER": 0.5,  # ±50%: requests do not arrive in lockstep
         "CONCURRENT_REQUESTS": polite.concurrent_requests,
         "CONCURRENT_REQUESTS_PER_DOMAIN": polite.concurrent_requests_per_domain,
         "AUTOTHROTTLE_ENABLED": polite.autothrottle,
@@ -75,6 +75,7 @@ def scrapy_settings(
         "ITEM_PIPELINES": dict(ITEM_PIPELINES),
         "LOG_LEVEL": "INFO",
         "LOG_ENABLED": False,
+        "LOG_INSTALL_ROOT_HANDLER": False,
         "MONITOR_DB_URL": config.database_url,
         "MONITOR_WATCHLISTS": str(config.watchlists_path),
         "MONITOR_ALLOW_PRIVATE": allow_private or config.settings.allow_private_addresses,
@@ -98,6 +99,7 @@ def run_crawl(
     """Run one spider to completion and record the run with its stats."""
     from scrapy.crawler import CrawlerProcess
 
+    from monitor.logs import quiet_libraries
     from monitor.matching import Matcher
     from monitor.storage import repository_for
 
@@ -107,10 +109,9 @@ def run_crawl(
     repository = repository_for(config.database_url)
     started_at = datetime.now(UTC)
     run_id = repository.start_run(command)
-    settings = scrapy_settings(
-        config, allow_private=allow_private, allowed_hosts=allowed_hosts, overrides=overrides
-    )
-    process = CrawlerProcess(settings, install_root_handler=False)
+    settings = scrapy_settings(config, allow_private=allow_private, allowed_hosts=allowed_hosts, overrides=overrides)
+    process = CrawlerProcess(settings)
+    quiet_libraries()
     crawler = process.create_crawler(spider_cls)
     status = "failed"
     stats: dict[str, Any] = {}
@@ -133,6 +134,4 @@ def run_crawl(
         if status == "ok" and failed:
             status = "partial"
         repository.finish_run(run_id, status, stats)
-    return CrawlReport(
-        run_id=run_id, started_at=started_at, status=status, stats=stats, failed_sources=failed
-    )
+    return CrawlReport(run_id=run_id, started_at=started_at, status=status, stats=stats, failed_sources=failed)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from monitor.logs import configure_logging
 
 if TYPE_CHECKING:
     from monitor.config import AppConfig
@@ -46,32 +47,6 @@ def state(ctx: typer.Context) -> State:
     return root.obj
 
 
-def configure_logging(level: int) -> None:
-    """Rich output on a terminal, plain timestamped lines otherwise (cron, systemd, CI)."""
-    root = logging.getLogger()
-    root.handlers.clear()
-    if sys.stderr.isatty():
-        from rich.logging import RichHandler
-
-        handler: logging.Handler = RichHandler(show_path=False, markup=False, rich_tracebacks=False)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-    else:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(level)
-    for noisy in (
-        "scrapy",
-        "twisted",
-        "trafilatura",
-        "htmldate",
-        "filelock",
-        "urllib3",
-        "charset_normalizer",
-    ):
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
-
-
 @app.callback()
 def main_options(
     ctx: typer.Context,
@@ -81,9 +56,7 @@ def main_options(
     ] = None,
     db: Annotated[
         str | None,
-        typer.Option(
-            "--db", envvar="MONITOR_DB_URL", help="database URL (default sqlite:///data/monitor.db)"
-        ),
+        typer.Option("--db", envvar="MONITOR_DB_URL", help="database URL (default sqlite:///data/monitor.db)"),
     ] = None,
     allow_private: Annotated[
         bool, typer.Option("--allow-private", help="allow crawling loopback and private addresses")

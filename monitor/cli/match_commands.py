@@ -34,9 +34,7 @@ def _read_input(path: Path | None) -> str:
 @app.command()
 def match(
     ctx: typer.Context,
-    file: Annotated[
-        Path | None, typer.Argument(help="text file (default: stdin); first line is the title")
-    ] = None,
+    file: Annotated[Path | None, typer.Argument(help="text file (default: stdin); first line is the title")] = None,
     jsonl: Annotated[
         bool, typer.Option("--jsonl", help='batch: lines of {"id","title","text"} in, results out')
     ] = False,
@@ -134,9 +132,7 @@ def _extract_one(
 def extract(
     ctx: typer.Context,
     inputs: Annotated[list[str], typer.Argument(help="files or http(s) URLs")],
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="text or jsonl")
-    ] = OutputFormat.text,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="text or jsonl")] = OutputFormat.text,
 ) -> None:
     """What the cleaning and matching stages make of a page or a PDF (nothing is stored)."""
     current = state(ctx)
@@ -146,12 +142,14 @@ def extract(
     if urls:
         from scrapy.crawler import CrawlerProcess
 
+        from monitor.logs import quiet_libraries
         from monitor.runner import scrapy_settings
         from spiders.fetch_spider import FetchSpider
 
         settings = scrapy_settings(config, allow_private=current.allow_private)
         settings["ITEM_PIPELINES"] = {}
-        process = CrawlerProcess(settings, install_root_handler=False)
+        process = CrawlerProcess(settings)
+        quiet_libraries()
         process.crawl(FetchSpider, urls=urls, results=fetched)
         process.start()
     failures = 0
@@ -175,9 +173,7 @@ def extract(
                 continue
             item = _extract_one(value, body, path.resolve().as_uri(), None, config.watchlists_path)
         if output_format is OutputFormat.text:
-            typer.echo(
-                f"== {value} [{item['content_type']}, {item['extraction_status']}, {item['language']}]"
-            )
+            typer.echo(f"== {value} [{item['content_type']}, {item['extraction_status']}, {item['language']}]")
             typer.echo(f"title: {item['title']}")
             typer.echo(f"published: {item['published_at']}")
             typer.echo(f"flagged: {item['flagged']}  {item['reason']}")
