@@ -1,0 +1,125 @@
+"""``monitor digest``: preview the digest as files, show who would get what, or send it."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from monitor.cli.app import app, state
+from monitor.errors import UsageError
+
+if TYPE_CHECKING:
+    from monitor.config import AppConfig
+    from monitor.digest.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+EXIT_PENDING = 3  # some digests stay pending after a temporary SMTP failure; the next run retries them
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"--since {value!r} is not an ISO date such as 2024-05-01 or 2024-05-01T07:00+02:00") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _topics(counts: dict[str, int]) -> str:
+    return ", ".join(f"{topic} {count}" for topic, count in counts.items()) or "no items"
+
+
+@app.command()
+def digest(
+    ctx: typer.Context,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="write digest.html, digest.txt and one .eml per recipient here")
+    ] = None,
+    send: Annotated[bool, typer.Option("--send", help="send each recipient's digest (exactly once) over SMTP")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show who would get what; send and record nothing")
+    ] = False,
+    retry_only: Annotated[bool, typer.Option("--retry-only", help="with --send: only retry pending digests")] = False,
+    since: Annotated[str | None, typer.Option("--since", help="preview: only items flagged since this date")] = None,
+) -> None:
+    """The daily digest. Exit 0: sent or nothing due; 3: some stay pending (retried next run); 1: some failed."""
+    from monitor.digest.outbox import Outcome
+    from monitor.digest.service import outbox_for, send_digests
+
+    if not (out or send or dry_run):
+        raise UsageError("say what to do: --out DIR (files), --dry-run (who would get what) or --send")
+    if retry_only and not send:
+        raise UsageError("--retry-only goes with --send")
+    config = state(ctx).config()
+    settings = config.settings.digest
+    if (send or dry_run) and not settings.recipients:
+        raise UsageError(f"{config.config_dir / 'monitor.yaml'}: digest.recipients is empty; add a recipient")
+
+    if dry_run or (out and not send):
+        outbox = outbox_for(config, deliver=_refuse)
+        if out:
+            _write_files(config, outbox, out, _parse_since(since))
+        if dry_run:
+            _show_plans(outbox, send_empty=settings.send_empty)
+        return
+
+    outcomes: list[Outcome] = send_digests(config, retry_only=retry_only)
+    for outcome in outcomes:
+        line = f"{outcome.recipient}: {outcome.status}, {outcome.item_count} items, {outcome.message_id}"
+        typer.echo(line + (f" ({outcome.error})" if outcome.error else ""))
+        if out and outcome.message is not None:
+            from monitor.digest.preview import write_eml
+
+            write_eml(outcome.message, out, outcome.recipient)
+    if not outcomes:
+        typer.echo("nothing due")
+    if any(o.status == "failed" for o in outcomes):
+        raise typer.Exit(1)
+    if any(o.status == "pending" for o in outcomes):
+        raise typer.Exit(EXIT_PENDING)
+
+
+def _show_plans(outbox: Outbox, *, send_empty: bool) -> None:
+    from monitor.digest.render import group_entries
+
+    for plan in outbox.plan():
+        who = plan.recipient.email
+        if plan.pending_message_id:
+            typer.echo(f"{who}: would retry pending digest {plan.pending_message_id} ({plan.pending_items} items)")
+            continue
+        counts = {g.topic: g.count for g in group_entries(plan.selection.entries, outbox.topic_labels)}
+        window = f"{plan.window_start.isoformat(timespec='minutes')} .. {plan.window_end.isoformat(timespec='minutes')}"
+        if not plan.selection.entries:
+            action = "would send 'nothing new'" if send_empty else "nothing new; would skip"
+            typer.echo(f"{who}: {action} (window {window})")
+        else:
+            typer.echo(f"{who}: {len(plan.selection.entries)} items (window {window}): {_topics(counts)}")
+
+
+def _refuse(_message: object) -> None:  # the deliver function of a read-only outbox
+    raise AssertionError("a preview never sends")
+
+
+def _write_files(config: AppConfig, outbox: Outbox, out: Path, since: datetime | None) -> None:
+    """The preview files plus, per recipient, the .eml that --send would send now (nothing recorded)."""
+    from monitor.digest.message import new_message_id
+    from monitor.digest.preview import write_eml, write_preview
+
+    settings = config.settings.digest
+    files = write_preview(config.database_url, out, title=settings.title, since=since, health_settings=settings,
+                          topic_labels=outbox.topic_labels)
+    typer.echo(f"{files.html} ({files.item_count} items: {_topics(files.topic_counts)})")
+    typer.echo(str(files.text))
+    for plan in outbox.plan():
+        message = outbox.compose(
+            plan.recipient, plan.selection.entries, window_start=plan.window_start, window_end=plan.window_end,
+            message_id=new_message_id(settings.smtp.sender), date=plan.window_end, truncated=plan.selection.truncated,
+        )
+        path = write_eml(message, out, plan.recipient.email)
+        typer.echo(f"{path} ({len(plan.selection.entries)} items for {plan.recipient.email})")

@@ -1,0 +1,151 @@
+"""Renders a digest to HTML and plain text with the Jinja2 templates in ``templates/``.
+
+Autoescape is on for the HTML template; every value is already plain text from ``safety``, so
+the template escapes it exactly once. Dates are shown in the digest's timezone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from monitor.digest.health import SourceProblem
+from monitor.digest.safety import header_value
+from monitor.digest.select import NO_JURISDICTION, Entry
+
+SPECIAL_JURISDICTIONS = {"EU": "European Union", "INTL": "International", NO_JURISDICTION: "No jurisdiction named"}
+
+
+@dataclass(frozen=True)
+class JurisdictionGroup:
+    code: str
+    label: str
+    entries: list[Entry]
+
+
+@dataclass(frozen=True)
+class TopicGroup:
+    topic: str
+    label: str
+    count: int
+    jurisdictions: list[JurisdictionGroup]
+
+
+@dataclass(frozen=True)
+class DigestView:
+    """Everything a template needs; built by the outbox or the preview, rendered here."""
+
+    title: str
+    window_start: datetime | None
+    window_end: datetime
+    timezone: str
+    entries: list[Entry]
+    topic_labels: dict[str, str] = field(default_factory=dict)
+    truncated: int = 0
+    health: list[SourceProblem] = field(default_factory=list)
+    recipient_name: str = ""
+    subscription: str = ""
+
+    @property
+    def groups(self) -> list[TopicGroup]:
+        return group_entries(self.entries, self.topic_labels)
+
+    @property
+    def topic_counts(self) -> dict[str, int]:
+        return {group.topic: group.count for group in self.groups}
+
+    @property
+    def source_count(self) -> int:
+        return len({entry.source for entry in self.entries})
+
+    @property
+    def subject(self) -> str:
+        day = self.window_end.astimezone(ZoneInfo(self.timezone)).strftime("%d %b %Y").lstrip("0")
+        count = len(self.entries)
+        what = "nothing new" if not count else f"{count} new item{'s' if count != 1 else ''}"
+        return header_value(f"{self.title}: {what} ({day})")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    html: str
+    text: str
+
+
+@lru_cache(maxsize=256)
+def jurisdiction_label(code: str) -> str:
+    if code in SPECIAL_JURISDICTIONS:
+        return SPECIAL_JURISDICTIONS[code]
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or getattr(country, "name", code) if country else code
+
+
+def topic_label(topic: str, labels: dict[str, str]) -> str:
+    return labels.get(topic) or topic.replace("_", " ").capitalize()
+
+
+def group_entries(entries: list[Entry], labels: dict[str, str]) -> list[TopicGroup]:
+    """Topics with most items first, then jurisdictions likewise ('none named' last), newest items first."""
+    by_topic: dict[str, dict[str, list[Entry]]] = {}
+    for entry in entries:
+        by_topic.setdefault(entry.group_topic, {}).setdefault(entry.group_jurisdiction, []).append(entry)
+    topic_sizes = Counter({topic: sum(len(v) for v in groups.values()) for topic, groups in by_topic.items()})
+    result = []
+    for topic in sorted(by_topic, key=lambda t: (-topic_sizes[t], topic_label(t, labels))):
+        codes = by_topic[topic]
+        ordered = sorted(codes, key=lambda c: (c == NO_JURISDICTION, -len(codes[c]), jurisdiction_label(c)))
+        result.append(
+            TopicGroup(
+                topic,
+                topic_label(topic, labels),
+                topic_sizes[topic],
+                [
+                    JurisdictionGroup(
+                        code,
+                        jurisdiction_label(code),
+                        sorted(codes[code], key=lambda e: (e.date is not None, e.date), reverse=True),
+                    )
+                    for code in ordered
+                ],
+            )
+        )
+    return result
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("monitor.digest", "templates"),
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def render(view: DigestView) -> Rendered:
+    """The subject, HTML body and plain-text body of one digest."""
+    tz = ZoneInfo(view.timezone)
+
+    def local(value: datetime | None, fmt: str = "%a %d %b %Y %H:%M") -> str:
+        return value.astimezone(tz).strftime(fmt) if value else ""
+
+    def day(value: datetime | None) -> str:
+        return local(value, "%d %b %Y").lstrip("0")
+
+    context = {"view": view, "groups": view.groups, "subject": view.subject, "local": local, "day": day,
+               "tzname": view.timezone}
+    env = _environment()
+    html = env.get_template("digest.html.j2").render(context)
+    text = env.get_template("digest.txt.j2").render(context)
+    return Rendered(view.subject, html, text)

@@ -1,0 +1,215 @@
+"""Which flagged items go into a digest: the window, a recipient's subscription, syndicated copies.
+
+An item is eligible for a recipient when it was flagged inside the window and has not been sent
+to that recipient since it was (last) flagged. The second condition is what makes a digest
+exactly-once per item: windows overlap by ``LOOKBACK`` so that an item whose crawl transaction
+committed just after the previous digest read the database is not lost, and the sent-check keeps
+the overlap from repeating anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from monitor.config.schema import Recipient
+from monitor.digest.safety import plain, safe_url
+from monitor.digest.snippets import Segment, snippet
+from monitor.storage.models import Article, Digest, DigestItem, SourceRow
+
+# How far a window reaches back before its start. A crawl stamps flagged_at when its transaction
+# begins; an hour covers any commit delay (SQLite busy waits, slow PostgreSQL) with a wide margin.
+LOOKBACK = timedelta(hours=1)
+NO_JURISDICTION = ""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What a recipient wants; an empty set means 'everything'."""
+
+    topics: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, recipient: Recipient | None) -> Subscription:
+        if recipient is None:
+            return cls()
+        return cls(frozenset(recipient.topics), frozenset(code.upper() for code in recipient.countries))
+
+    def topic_ok(self, topic: str) -> bool:
+        return not self.topics or topic in self.topics
+
+    def country_ok(self, code: str) -> bool:
+        return not self.countries or code in self.countries
+
+    def accepts(self, article: Article) -> bool:
+        topics_ok = any(self.topic_ok(match.topic) for match in article.topics)
+        countries_ok = not self.countries or any(self.country_ok(c.code) for c in article.countries)
+        return topics_ok and countries_ok
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A syndicated copy of an item, shown as 'also reported by'."""
+
+    source: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a digest, everything in it already sanitized plain text."""
+
+    article_ids: tuple[int, ...]
+    title: str
+    url: str | None
+    source: str
+    date: datetime | None
+    jurisdictions: tuple[str, ...]
+    topics: tuple[str, ...]
+    terms: tuple[str, ...]
+    group_topic: str
+    group_jurisdiction: str
+    snippet: tuple[Segment, ...]
+    reason: str
+    also: tuple[Copy, ...] = ()
+
+
+@dataclass(frozen=True)
+class Selection:
+    entries: list[Entry]
+    truncated: int = 0
+    article_ids: list[int] = field(default_factory=list)
+
+
+def _load(session: Session, query: object) -> list[Article]:
+    options = (selectinload(Article.topics), selectinload(Article.countries))
+    return list(session.scalars(query.options(*options)))  # type: ignore[attr-defined]
+
+
+def candidates(session: Session, *, since: datetime | None, until: datetime) -> list[Article]:
+    """Flagged articles whose flagged_at falls in [since - LOOKBACK, until)."""
+    query = select(Article).where(Article.flagged.is_(True), Article.flagged_at < until)
+    if since is not None:
+        query = query.where(Article.flagged_at >= since - LOOKBACK)
+    return _load(session, query.order_by(Article.flagged_at, Article.id))
+
+
+def sent_since_flagged(session: Session, recipient: str, article_ids: Iterable[int]) -> set[int]:
+    """Ids among ``article_ids`` already mailed to ``recipient`` after they were last flagged."""
+    ids = list(article_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = (
+            select(DigestItem.article_id)
+            .join(Digest, Digest.id == DigestItem.digest_id)
+            .join(Article, Article.id == DigestItem.article_id)
+            .where(
+                Digest.recipient == recipient,
+                Digest.status == "sent",
+                DigestItem.article_id.in_(chunk),
+                Digest.created_at >= Article.flagged_at,
+            )
+        )
+        found.update(session.scalars(query))
+    return found
+
+
+def _entry(article: Article, subscription: Subscription, names: dict[str, str], copies: Sequence[Article]) -> Entry:
+    topics = tuple(match.topic for match in article.topics)
+    codes = tuple(c.code for c in sorted(article.countries, key=lambda c: c.rank))
+    group_topic = next((t for t in topics if subscription.topic_ok(t)), topics[0] if topics else "other")
+    group_jurisdiction = next((c for c in codes if subscription.country_ok(c)), NO_JURISDICTION)
+    terms = tuple(dict.fromkeys(term for match in article.topics for term in match.terms))
+    evidence = [item for match in article.topics for item in (match.evidence or [])]
+    body = article.text or article.summary
+    return Entry(
+        article_ids=(article.id, *(copy.id for copy in copies)),
+        title=plain(article.title) or plain(article.canonical_url),
+        url=safe_url(article.url) or safe_url(article.canonical_url),
+        source=plain(names.get(article.source_id, article.source_id)),
+        date=article.published_at or article.fetched_at,
+        jurisdictions=codes,
+        topics=topics,
+        terms=tuple(plain(term) for term in terms),
+        group_topic=group_topic,
+        group_jurisdiction=group_jurisdiction,
+        snippet=tuple(snippet(body, evidence if article.text else (), terms)),
+        reason=plain(article.reason),
+        also=tuple(
+            Copy(plain(names.get(copy.source_id, copy.source_id)), safe_url(copy.url) or safe_url(copy.canonical_url))
+            for copy in copies
+        ),
+    )
+
+
+def build_entries(
+    session: Session, articles: Sequence[Article], subscription: Subscription, *, drop_copies_of: set[str] = frozenset()
+) -> list[Entry]:
+    """Fold syndicated copies into their first copy; a copy whose original was already sent is dropped."""
+    names = dict(session.execute(select(SourceRow.id, SourceRow.name)).tuples().all())
+    by_url = {article.canonical_url: article for article in articles}
+    primaries = [a for a in articles if not a.duplicate_of or a.duplicate_of not in by_url]
+    primaries = [a for a in primaries if not (a.duplicate_of and a.duplicate_of in drop_copies_of)]
+    primaries = [a for a in primaries if subscription.accepts(a)]
+    urls = [a.canonical_url for a in primaries]
+    copies: dict[str, list[Article]] = {}
+    if urls:
+        for copy in _load(session, select(Article).where(Article.duplicate_of.in_(urls)).order_by(Article.id)):
+            copies.setdefault(copy.duplicate_of or "", []).append(copy)
+    return [_entry(a, subscription, names, copies.get(a.canonical_url, [])) for a in primaries]
+
+
+def _originals_sent(session: Session, recipient: str, articles: Sequence[Article]) -> set[str]:
+    """Canonical URLs of originals that ``recipient`` already got, so a late copy is not news."""
+    wanted = {a.duplicate_of for a in articles if a.duplicate_of}
+    if not wanted:
+        return set()
+    rows = session.execute(select(Article.id, Article.canonical_url).where(Article.canonical_url.in_(wanted))).all()
+    sent = sent_since_flagged(session, recipient, [row.id for row in rows])
+    return {row.canonical_url for row in rows if row.id in sent}
+
+
+def limit(entries: list[Entry], max_items: int) -> Selection:
+    """Newest first, at most ``max_items``; the rest is counted so the digest can say so."""
+    ordered = sorted(entries, key=lambda e: (e.date is not None, e.date), reverse=True)
+    kept = ordered[:max_items]
+    ids = [article_id for entry in kept for article_id in entry.article_ids]
+    return Selection(kept, len(ordered) - len(kept), list(dict.fromkeys(ids)))
+
+
+def select_entries(
+    session: Session, *, since: datetime | None, until: datetime, recipient: Recipient | None = None,
+    max_items: int = 200,
+) -> Selection:
+    """The items a recipient (or, with None, everyone) gets for the window [since, until)."""
+    articles = candidates(session, since=since, until=until)
+    drop: set[str] = set()
+    if recipient is not None:
+        sent = sent_since_flagged(session, recipient.email, [a.id for a in articles])
+        articles = [a for a in articles if a.id not in sent]
+        drop = _originals_sent(session, recipient.email, articles)
+    return limit(build_entries(session, articles, Subscription.of(recipient), drop_copies_of=drop), max_items)
+
+
+def entries_for(session: Session, article_ids: Sequence[int], recipient: Recipient | None) -> list[Entry]:
+    """Rebuild the entries of a stored digest (a retry sends exactly what was committed)."""
+    if not article_ids:
+        return []
+    articles = _load(session, select(Article).where(Article.id.in_(list(article_ids))).order_by(Article.id))
+    entries = build_entries(session, articles, Subscription(), drop_copies_of=set())
+    if recipient is not None:
+        subscription = Subscription.of(recipient)
+        entries = [_regroup(entry, subscription) for entry in entries]
+    return sorted(entries, key=lambda e: (e.date is not None, e.date), reverse=True)
+
+
+def _regroup(entry: Entry, subscription: Subscription) -> Entry:
+    topic = next((t for t in entry.topics if subscription.topic_ok(t)), entry.group_topic)
+    code = next((c for c in entry.jurisdictions if subscription.country_ok(c)), NO_JURISDICTION)
+    return replace(entry, group_topic=topic, group_jurisdiction=code)
