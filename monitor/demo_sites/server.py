@@ -239,19 +239,22 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = HANDLER_TIMEOUT
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def version_string(self) -> str:
+        return self.server_version
+
+    def log_message(self, format: str, *args: Any) -> None:
         logger.debug("demo site %s: " + format, self.server.site.name, *args)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self._serve(head=False)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._serve(head=True)
 
     def _other(self) -> None:
         self._respond(HTTPStatus.METHOD_NOT_ALLOWED, b"method not allowed\n", head=False, extra={"Allow": "GET, HEAD"})
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _other  # noqa: N815
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _other
 
     def _serve(self, head: bool) -> None:
         owner = self.server.owner
@@ -345,9 +348,7 @@ class FixtureServer:
         self._log: list[RequestRecord] = []
         self._log_lock = threading.Lock()
         published = self._published_dates()
-        self._configs = {
-            name: SiteConfig.load(name, self.root / name, published.get(name, {})) for name in self.sites
-        }
+        self._configs = {name: SiteConfig.load(name, self.root / name, published.get(name, {})) for name in self.sites}
 
     def _published_dates(self) -> dict[str, dict[str, datetime]]:
         dates: dict[str, dict[str, datetime]] = {}
@@ -373,9 +374,7 @@ class FixtureServer:
         except OSError:
             self.stop()
             raise
-        logger.info(
-            "demo sites serving: %s", ", ".join(f"{n}={self.base_url(n)}" for n in self.sites)
-        )
+        logger.info("demo sites serving: %s", ", ".join(f"{n}={self.base_url(n)}" for n in self.sites))
         return self
 
     def stop(self) -> None:
@@ -548,7 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     with FixtureServer(sites=args.sites or None) as server:
         for name in server.sites:
-            print(f"{name:10} {server.base_url(name)}/")  # noqa: T201 - this is the command's output
+            print(f"{name:10} {server.base_url(name)}/")
         try:
             while True:
                 time.sleep(3600)
