@@ -106,8 +106,9 @@ class TermIndex:
         for end_idx, (length, entries) in automaton.iter(text):
             start = end_idx - length + 1
             end = end_idx + 1
-            left_ok = start == 0 or not _is_word_char(text[start - 1])
-            right_ok = end == n or not _is_word_char(text[end])
+            # A key that begins or ends with punctuation ("-language", "u.s.") carries its own edge.
+            left_ok = start == 0 or not _is_word_char(text[start - 1]) or not _is_word_char(text[start])
+            right_ok = end == n or not _is_word_char(text[end]) or not _is_word_char(text[end - 1])
             for term, payload in entries:
                 s, e = start, end
                 if not term.cjk:

@@ -35,9 +35,8 @@ INSTITUTION_FACTOR = 1.5
 # Focus: every jurisdiction with at least this share of the top jurisdiction's weight. 0.5 keeps
 # the two sides of "EU-US data flows" and drops the country mentioned once in passing.
 FOCUS_RATIO = 0.5
-# Words between a demonym and a language noun ("German-language version") and between a
-# preposition and a language name ("in German").
-LANGUAGE_NOUN_WINDOW = 2
+# Words between a demonym and a language noun: 3 covers "German and French translations".
+LANGUAGE_NOUN_WINDOW = 3
 # A field with this share of upper-case letters is an all-caps headline: "LET US KNOW".
 ALL_CAPS_SHARE = 0.8
 
@@ -49,7 +48,6 @@ _FUNCTION_WORDS = frozenset(
     "across about against amid says said kingdom republic state government president king queen "
     "minister ministry court new north south east west central west".split()
 )
-_CONJUNCTIONS = frozenset("and or und oder et ou en y e o of en".split())
 
 
 @dataclass
@@ -172,15 +170,18 @@ class CountryMatcher:
 
     def _is_language(self, fld: Field, m: TermMatch, lang_nouns: list[int]) -> bool:
         end_tok = fld.token_index(m.end - 1)
+        start_tok = fld.token_index(m.start)
         i = bisect.bisect_right(lang_nouns, end_tok)
         if i < len(lang_nouns) and lang_nouns[i] - end_tok <= LANGUAGE_NOUN_WINDOW:
-            return True
+            return True  # "German translation", "Chinese-language"
+        j = bisect.bisect_left(lang_nouns, start_tok) - 1
+        if j >= 0 and start_tok - lang_nouns[j] <= LANGUAGE_NOUN_WINDOW:
+            return True  # "versión en español", "traduction en français"
         before = _WORD_BEFORE.search(fld.norm.text[max(0, m.start - 30) : m.start])
         if before and before.group(1) in self._preps:
             rest = fld.norm.text[m.end : m.end + 30]
-            after = _WORD_AFTER.search(rest)
-            if after is None or after.group(2) in _CONJUNCTIONS:
-                return True
+            if _WORD_AFTER.search(rest) is None:
+                return True  # "translated into German." -- not "from German regulators"
         return False
 
     def _resolve(
