@@ -86,7 +86,15 @@ def scrapy_settings(
     return settings
 
 
-def run_crawl(
+def run_crawl(config: AppConfig, spider_cls: type, spider_kwargs: dict[str, Any], **options: Any) -> CrawlReport:
+    """``_run_crawl`` under the database's crawl lock: a second run exits at once (AlreadyRunning, exit 4)."""
+    from monitor.storage.lock import run_lock
+
+    with run_lock(config.database_url, "crawl"):
+        return _run_crawl(config, spider_cls, spider_kwargs, **options)
+
+
+def _run_crawl(
     config: AppConfig,
     spider_cls: type,
     spider_kwargs: dict[str, Any],

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from sqlalchemy import Engine
+
 from monitor.storage.repository import Repository
+
+_engines: list[Engine] = []
 
 
 @lru_cache(maxsize=8)
@@ -12,8 +16,16 @@ def repository_for(url: str) -> Repository:
     """One engine and repository per database URL per process, shared by spiders and pipeline stages."""
     from monitor.storage.engine import open_database
 
-    _engine, sessions = open_database(url)
+    engine, sessions = open_database(url)
+    _engines.append(engine)
     return Repository(sessions)
 
 
-__all__ = ["Repository", "repository_for"]
+def dispose_all() -> None:
+    """Close every pooled connection this process opened and forget the repositories (tests, forks)."""
+    repository_for.cache_clear()
+    while _engines:
+        _engines.pop().dispose()
+
+
+__all__ = ["Repository", "dispose_all", "repository_for"]

@@ -30,8 +30,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for ``url``; a SQLite file's folder is created, a bad URL is a config error."""
+def make_engine(url: str, **options: Any) -> Engine:
+    """Create an engine for ``url``; a SQLite file's folder is created, a bad URL is a config error.
+
+    ``options`` go to ``create_engine`` (e.g. ``poolclass=NullPool`` for a lock's own connection).
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -47,6 +50,7 @@ def make_engine(url: str) -> Engine:
             parsed = parsed.set(drivername="postgresql+psycopg")
         kwargs["pool_pre_ping"] = True
         kwargs["connect_args"] = {"connect_timeout": 10}
+    kwargs.update(options)
     try:
         engine = create_engine(parsed, **kwargs)
     except (ArgumentError, ImportError) as exc:
@@ -67,14 +71,14 @@ def check_connection(engine: Engine) -> None:
 
 
 def create_schema(engine: Engine) -> None:
-    """Bring a database to the current schema."""
-    from monitor.storage.migrations import upgrade_to_head
+    """Create a new database at the latest revision; an outdated one raises SchemaOutdated."""
+    from monitor.storage.migrations import ensure_schema
 
-    upgrade_to_head(engine)
+    ensure_schema(engine)
 
 
 def open_database(url: str) -> tuple[Engine, sessionmaker[Session]]:
-    """Connect, check, migrate a new database, and return the engine and a session factory."""
+    """Connect, check, create a new database's schema, and return the engine and a session factory."""
     engine = make_engine(url)
     check_connection(engine)
     create_schema(engine)

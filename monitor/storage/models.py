@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from monitor.storage.types import UTCDateTime, utcnow
@@ -42,6 +53,11 @@ class Endpoint(Base):
     kind: Mapped[str] = mapped_column(String(16))  # feed | listing | sitemap | page
     etag: Mapped[str | None] = mapped_column(String(512))
     last_modified: Mapped[str | None] = mapped_column(String(128))
+    # Validators seen by a run that has not finished yet. They become ``etag``/``last_modified``
+    # only when the run completes: a run killed after polling a feed but before storing its
+    # articles must not make the next run's conditional GET answer 304 and lose those articles.
+    pending_etag: Mapped[str | None] = mapped_column(String(512))
+    pending_last_modified: Mapped[str | None] = mapped_column(String(128))
     last_status: Mapped[int | None] = mapped_column(Integer)
     error_class: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -77,6 +93,8 @@ class Article(Base):
     flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     duplicate_of: Mapped[str | None] = mapped_column(String(URL_MAX), index=True)
+    # MinHash signature of the text (``monitor.storage.similarity``), for near-duplicate lookup.
+    fingerprint: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     topics: Mapped[list[TopicMatch]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="TopicMatch.score.desc()"
@@ -154,6 +172,15 @@ class Digest(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     item_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PrunedUrl(Base):
+    """A canonical URL whose article ``monitor prune`` removed: never fetched and stored again."""
+
+    __tablename__ = "pruned_urls"
+
+    canonical_url: Mapped[str] = mapped_column(String(URL_MAX), primary_key=True)
+    pruned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class DigestItem(Base):

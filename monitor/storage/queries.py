@@ -40,7 +40,9 @@ def item_query(spec: ItemFilter) -> Select[tuple[Article]]:
     if spec.source:
         query = query.where(Article.source_id == spec.source)
     if spec.since:
-        query = query.where((Article.published_at >= spec.since) | (Article.published_at.is_(None) & (Article.fetched_at >= spec.since)))
+        query = query.where(
+            (Article.published_at >= spec.since) | (Article.published_at.is_(None) & (Article.fetched_at >= spec.since))
+        )
     if spec.fetched_since:
         query = query.where(Article.fetched_at >= spec.fetched_since)
     query = query.order_by(Article.published_at.desc().nulls_last(), Article.id.desc())

@@ -8,13 +8,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.storage.models import Article, ArticleCountry, Endpoint, Run, SourceRow, TopicMatch
+from monitor.storage.models import (
+    Article,
+    ArticleCountry,
+    DigestItem,
+    Endpoint,
+    PrunedUrl,
+    Run,
+    SourceRow,
+    TopicMatch,
+)
 from monitor.storage.records import ArticleRecord, EndpointResult
-from monitor.storage.text import clean_text, clean_title, clean_url
+from monitor.storage.similarity import fingerprint
+from monitor.storage.text import clean_json, clean_text, clean_title, clean_url
 from monitor.storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -36,14 +46,17 @@ class Repository:
 
     # -- sources -------------------------------------------------------------------------
     def ensure_source(
-        self, source_id: str, name: str, kind: str = "other", jurisdiction: str | None = None,
+        self,
+        source_id: str,
+        name: str,
+        kind: str = "other",
+        jurisdiction: str | None = None,
         language: str | None = None,
     ) -> None:
         with self.sessions.begin() as session:
             row = session.get(SourceRow, source_id)
             if row is None:
-                session.add(SourceRow(id=source_id, name=name, kind=kind, jurisdiction=jurisdiction,
-                                      language=language))
+                session.add(SourceRow(id=source_id, name=name, kind=kind, jurisdiction=jurisdiction, language=language))
             else:
                 row.name, row.kind, row.jurisdiction, row.language = name, kind, jurisdiction, language
 
@@ -53,8 +66,10 @@ class Repository:
         found: set[str] = set()
         with self.sessions() as session:
             for start in range(0, len(urls), 500):
-                chunk = urls[start : start + 500]
+                chunk = [clean_url(url) for url in urls[start : start + 500]]
                 found.update(session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk))))
+                # A pruned article counts as stored: a sitemap listing it must not bring it back.
+                found.update(session.scalars(select(PrunedUrl.canonical_url).where(PrunedUrl.canonical_url.in_(chunk))))
         return found
 
     def is_stored(self, canonical_url: str) -> bool:
@@ -100,7 +115,10 @@ class Repository:
         row.url = clean_url(record.url)
         row.source_id = record.source_id
         row.title = clean_title(record.title)
-        row.text = clean_text(record.text)
+        text = clean_text(record.text)
+        if row.fingerprint is None or text != row.text:
+            row.fingerprint = fingerprint(text)
+        row.text = text
         row.summary = clean_text(record.summary, 2000)
         row.published_at = record.published_at
         row.fetched_at = record.fetched_at or now
@@ -116,7 +134,9 @@ class Repository:
     @staticmethod
     def _replace_matches(session: Session, row: Article, record: ArticleRecord) -> None:
         row.topics = [
-            TopicMatch(topic=t.topic, score=t.score, terms=list(t.terms), evidence=list(t.evidence))
+            TopicMatch(
+                topic=t.topic, score=t.score, terms=clean_json(list(t.terms)), evidence=clean_json(list(t.evidence))
+            )
             for t in record.topics
         ]
         row.countries = [
@@ -135,8 +155,9 @@ class Repository:
         with self.sessions.begin() as session:
             row = session.scalar(select(Endpoint).where(Endpoint.url == result.url))
             if row is None:
-                row = Endpoint(source_id=result.source_id, url=result.url, kind=result.kind, consecutive_failures=0,
-                               items_seen=0)
+                row = Endpoint(
+                    source_id=result.source_id, url=result.url, kind=result.kind, consecutive_failures=0, items_seen=0
+                )
                 session.add(row)
             row.kind = result.kind
             row.last_status = result.status
@@ -151,7 +172,9 @@ class Repository:
             row.consecutive_failures = 0
             row.last_success_at = now
             if result.etag is not None or result.last_modified is not None:
-                row.etag, row.last_modified = result.etag, result.last_modified
+                # Held back until the run completes; see Endpoint.pending_etag.
+                row.pending_etag = clean_text(result.etag, 512) or None
+                row.pending_last_modified = clean_text(result.last_modified, 128) or None
             if result.status != 304:
                 row.items_seen = result.items_seen
             if result.newest_item_at and (row.newest_item_at is None or result.newest_item_at > row.newest_item_at):
@@ -163,7 +186,11 @@ class Repository:
 
     # -- runs ----------------------------------------------------------------------------
     def start_run(self, command: str) -> int:
+        """Record a new run; earlier runs of this command still 'running' died (the caller holds the lock)."""
         with self.sessions.begin() as session:
+            session.execute(
+                update(Run).where(Run.command == command, Run.status == "running").values(status="interrupted")
+            )
             run = Run(command=command, started_at=utcnow(), status="running", stats={})
             session.add(run)
             session.flush()
@@ -183,3 +210,61 @@ class Repository:
             run.stored = int(stats.get("items/stored", 0))
             run.flagged = int(stats.get("items/flagged", 0))
             run.stats = {key: value for key, value in stats.items() if isinstance(value, int | float | str)}
+            if status in ("ok", "partial") and stats.get("finish_reason") == "finished":
+                # Every article the endpoints named was fetched and stored: the next run may now
+                # send the validators and take a 304 as "nothing new".
+                session.execute(
+                    update(Endpoint)
+                    .where(or_(Endpoint.pending_etag.is_not(None), Endpoint.pending_last_modified.is_not(None)))
+                    .values(
+                        etag=Endpoint.pending_etag,
+                        last_modified=Endpoint.pending_last_modified,
+                        pending_etag=None,
+                        pending_last_modified=None,
+                    )
+                )
+
+    # -- near duplicates -----------------------------------------------------------------
+    def fingerprints(self, since: datetime) -> list[tuple[str, str | None, bytes]]:
+        """(canonical_url, duplicate_of, fingerprint) of articles fetched since ``since``, oldest first."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Article.canonical_url, Article.duplicate_of, Article.fingerprint)
+                .where(Article.fetched_at >= since, Article.fingerprint.is_not(None))
+                .order_by(Article.fetched_at, Article.id)
+            )
+            return [(url, duplicate_of, data) for url, duplicate_of, data in rows]
+
+    def source_kinds(self) -> dict[str, str]:
+        with self.sessions() as session:
+            return dict(session.execute(select(SourceRow.id, SourceRow.kind)).tuples())
+
+    # -- retention -----------------------------------------------------------------------
+    def prune(self, older_than: datetime, *, dry_run: bool = False) -> int:
+        """Remove unflagged articles published (or, undated, fetched) before ``older_than``.
+
+        Kept: flagged articles with their evidence, articles a digest listed, and the first copy of
+        a story whose later copy is kept. A removed URL is remembered so that it is not refetched.
+        """
+        age = func.coalesce(Article.published_at, Article.fetched_at)
+        kept_copy = select(Article.duplicate_of).where(Article.duplicate_of.is_not(None), Article.flagged.is_(True))
+        in_digest = select(DigestItem.article_id)
+        condition = and_(
+            Article.flagged.is_(False),
+            age < older_than,
+            Article.canonical_url.not_in(kept_copy.scalar_subquery()),
+            Article.id.not_in(in_digest.scalar_subquery()),
+        )
+        with self.sessions.begin() as session:
+            doomed = list(session.execute(select(Article.id, Article.canonical_url).where(condition)).tuples())
+            if dry_run:
+                return len(doomed)
+            now = utcnow()
+            for start in range(0, len(doomed), 500):
+                chunk = doomed[start : start + 500]
+                urls = [url for _id, url in chunk]
+                known = set(session.scalars(select(PrunedUrl.canonical_url).where(PrunedUrl.canonical_url.in_(urls))))
+                session.add_all(PrunedUrl(canonical_url=url, pruned_at=now) for url in urls if url not in known)
+                # Topic matches and countries go with the article (ON DELETE CASCADE).
+                session.execute(delete(Article).where(Article.id.in_([id_ for id_, _url in chunk])))
+            return len(doomed)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any
+
 from monitor.storage.models import TITLE_MAX, URL_MAX
+
+# Hex characters of the hash that keeps a cut URL unique (64 bits: no collision in practice).
+URL_HASH_CHARS = 16
 
 
 def clean_text(value: str | None, limit: int | None = None) -> str:
@@ -29,5 +35,28 @@ def clean_title(value: str | None) -> str:
 
 
 def clean_url(value: str) -> str:
-    """URLs longer than the column are cut; the canonical form is what makes an article unique."""
-    return clean_text(value)[:URL_MAX]
+    """A URL that fits the column on both backends, and stays unique when it had to be cut.
+
+    The limit is in UTF-8 bytes, not characters: PostgreSQL's btree index refuses entries over
+    about 2700 bytes, and a URL of non-ASCII characters can be three times its length in bytes.
+    A cut URL ends in ``#`` and a hash of the whole, so two long URLs that share their first
+    2 KB are still two articles, and the same long URL always maps to the same key.
+    """
+    cleaned = clean_text(value)
+    encoded = cleaned.encode("utf-8")
+    if len(encoded) <= URL_MAX:
+        return cleaned
+    digest = hashlib.sha256(encoded).hexdigest()[:URL_HASH_CHARS]
+    head = encoded[: URL_MAX - URL_HASH_CHARS - 1].decode("utf-8", "ignore")
+    return f"{head}#{digest}"
+
+
+def clean_json(value: Any) -> Any:
+    """Strings inside JSON evidence get the same cleaning as columns (PostgreSQL refuses \\u0000)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return [clean_json(item) for item in value]
+    if isinstance(value, dict):
+        return {clean_text(str(key)): clean_json(item) for key, item in value.items()}
+    return value

@@ -1,0 +1,39 @@
+"""``monitor feed --out FILE``: an Atom feed of flagged stories for any feed reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from monitor.cli.app import app, state
+
+
+@app.command()
+def feed(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="where the Atom file goes, e.g. flagged.xml")],
+    limit: Annotated[int, typer.Option("--limit", min=1, help="newest flagged stories to include")] = 200,
+    topic: Annotated[str | None, typer.Option("--topic", help="only this topic")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="only this jurisdiction")] = None,
+    self_url: Annotated[str | None, typer.Option("--self-url", help="the URL the file will be served at")] = None,
+) -> None:
+    """Write an Atom feed of the newest flagged stories (syndicated copies folded in)."""
+    from sqlalchemy import select
+
+    from monitor.storage import repository_for
+    from monitor.storage.atom import build_feed, write_feed
+    from monitor.storage.models import SourceRow
+    from monitor.storage.queries import ItemFilter, item_query
+    from monitor.storage.stories import stories_for
+
+    repository = repository_for(state(ctx).config().database_url)
+    kinds = repository.source_kinds()
+    with repository.sessions() as session:
+        names = dict(session.execute(select(SourceRow.id, SourceRow.name)).tuples())
+        query = item_query(ItemFilter(flagged=True, topic=topic, country=country, limit=limit))
+        articles = list(session.scalars(query))
+        stories = stories_for(session, articles, kinds)
+        write_feed(build_feed(stories, names, self_url=self_url), out)
+    typer.echo(f"wrote {out}: {len(stories)} flagged stories")

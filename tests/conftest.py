@@ -1,0 +1,68 @@
+"""Suite-wide fixtures: ``database_url`` runs a test on SQLite and, when configured, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+# Set by .ci/run, e.g. postgresql+psycopg://monitor:monitor@127.0.0.1:5432/monitor_test
+PG_URL_ENV = "MONITOR_TEST_PG_URL"
+PG_SKIP_REASON = f"PostgreSQL tests skipped: set {PG_URL_ENV} to a throwaway database (.ci/run does)"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url = os.environ.get(PG_URL_ENV)
+    return (
+        f"database backends: sqlite, postgresql ({PG_URL_ENV} set)"
+        if url
+        else f"database backends: sqlite; {PG_SKIP_REASON}"
+    )
+
+
+def _with_schema(url: str, schema: str) -> str:
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh, empty schema, dropped after the test."""
+    base = os.environ.get(PG_URL_ENV)
+    if not base:
+        pytest.skip(PG_SKIP_REASON)
+    from sqlalchemy import text
+    from sqlalchemy.pool import NullPool
+
+    from monitor.storage import dispose_all
+    from monitor.storage.engine import make_engine
+
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(base, poolclass=NullPool)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _with_schema(base, schema)
+    finally:
+        dispose_all()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    from monitor.storage import dispose_all
+
+    yield f"sqlite:///{tmp_path / 'monitor.db'}"
+    dispose_all()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The same test on each backend; PostgreSQL needs MONITOR_TEST_PG_URL, else a visible skip."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_schema_url")
