@@ -18,6 +18,7 @@ CHATTY_LIBRARIES = (
     "py.warnings",
     "apscheduler.executors",
     "asyncio",
+    "alembic",
 )
 
 

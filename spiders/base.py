@@ -9,12 +9,13 @@ from datetime import datetime
 from typing import Any
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from monitor.storage import Repository, repository_for
 from monitor.storage.records import EndpointResult
 from monitor.urls import canonical_url
+from spiders.discovery import looks_like_article
 from spiders.errors import classify_failure
 from spiders.items import DocumentItem
 
@@ -178,6 +179,15 @@ class MonitorSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[DocumentItem]:
         source = response.meta["source"]
+        if (
+            response.meta.get("via") == "sitemap"
+            and isinstance(response, TextResponse)
+            and not looks_like_article(response)
+        ):
+            # Sitemaps list every page of a site (contact, legal notice, section fronts); only
+            # pages that carry article metadata are news.
+            self.crawler.stats.inc_value("articles/not_article")
+            return
         feed = response.meta.get("feed") or {}
         self.crawler.stats.inc_value("pages/fetched")
         yield DocumentItem(

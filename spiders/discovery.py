@@ -13,7 +13,8 @@ ARTICLE_MARKERS = (
     "//meta[@property='og:type' and (@content='article' or @content='news')]",
     "//meta[@property='article:published_time']",
     "//meta[@name='DC.date' or @name='dcterms.date' or @name='date']",
-    "//article//time | //main//time[@datetime]",
+    # One <article> with a date: a listing has many <article> teasers, each with its own <time>.
+    "(//article)[count(//article) = 1]//time",
     "//script[@type='application/ld+json' and (contains(., 'NewsArticle') or contains(., 'PressRelease'))]",
 )
 FEED_PATH = re.compile(r"(\.rss|\.atom|/feed/?|/rss/?|rss\.xml|atom\.xml|feed\.xml)$", re.IGNORECASE)

@@ -1,0 +1,100 @@
+"""`monitor demo` end to end: bundled sites on 127.0.0.1, the whole pipeline, SQLite, the digest file.
+
+Checked against the demo sites' MANIFEST: every article stored once, every on-topic article
+flagged, no off-topic trap flagged, and a second run over the same database adds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from monitor.demo_sites import MANIFEST_PATH
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_demo(db: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "monitor", "--config", str(REPO / "config"), "demo", "--db", f"sqlite:///{db}",
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=180, cwd=REPO,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, subprocess.CompletedProcess[str]]:
+    work = tmp_path_factory.mktemp("demo")
+    db, out = work / "demo.db", work / "out"
+    return db, out, run_demo(db, out)
+
+
+def manifest() -> dict[str, dict]:  # type: ignore[type-arg]
+    data = yaml.safe_load(MANIFEST_PATH.read_text(encoding="utf-8"))
+    return {(a["site"], a["path"]): a for a in data["articles"]}
+
+
+def stored(db: Path) -> list[tuple[str, int, str]]:
+    with sqlite3.connect(db) as connection:
+        return connection.execute("SELECT url, flagged, reason FROM articles").fetchall()
+
+
+def test_demo_prints_summary_and_digest_path(demo_run: tuple[Path, Path, subprocess.CompletedProcess[str]]) -> None:
+    _db, out, result = demo_run
+    assert result.returncode == 0, result.stdout + result.stderr
+    for label in ("sources", "pages fetched", "articles stored", "flagged", "countries"):
+        assert label in result.stdout
+    match = re.search(r"digest: (\S+\.html)", result.stdout)
+    assert match, result.stdout
+    html = Path(match.group(1)).read_text(encoding="utf-8")
+    assert Path(match.group(1)).parent == out.resolve()
+    assert "<html" in html.lower()
+
+
+def test_every_article_once_on_topic_flagged_traps_not(demo_run: tuple[Path, Path, subprocess.CompletedProcess[str]]) -> None:
+    db, _out, result = demo_run
+    assert result.returncode == 0, result.stderr
+    expected = manifest()
+    by_path: dict[str, tuple[int, str]] = {}
+    for url, flagged, reason in stored(db):
+        path = urlsplit(url).path
+        assert path not in by_path, f"{path} stored twice"
+        by_path[path] = (flagged, reason)
+    paths = {path for _site, path in expected}
+    assert set(by_path) == paths, f"extra: {set(by_path) - paths}, missing: {paths - set(by_path)}"
+    for (_site, path), article in expected.items():
+        flagged, reason = by_path[path]
+        if article["off_topic_trap"]:
+            assert not flagged, f"trap {article['id']} flagged: {reason}"
+        elif article["expected_topics"]:
+            assert flagged, f"on-topic {article['id']} not flagged"
+            assert reason and "\n" not in reason
+
+
+def test_digest_explains_flagged_items(demo_run: tuple[Path, Path, subprocess.CompletedProcess[str]]) -> None:
+    db, out, _result = demo_run
+    html = (out / "digest.html").read_text(encoding="utf-8")
+    text = (out / "digest.txt").read_text(encoding="utf-8")
+    flagged = [row for row in stored(db) if row[1]]
+    assert flagged
+    with sqlite3.connect(db) as connection:
+        titles = [t for (t,) in connection.execute("SELECT title FROM articles WHERE flagged AND duplicate_of IS NULL")]
+    for title in titles:
+        assert title.split(":")[0][:30] in text, title
+    for trap_title in ("calciomercato", "CAC 40"):
+        assert trap_title not in html
+
+
+def test_second_run_adds_nothing(demo_run: tuple[Path, Path, subprocess.CompletedProcess[str]]) -> None:
+    db, out, _result = demo_run
+    before = len(stored(db))
+    again = run_demo(db, out)
+    assert again.returncode == 0, again.stderr
+    assert len(stored(db)) == before
