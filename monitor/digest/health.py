@@ -41,13 +41,13 @@ def _failure_detail(endpoint: Endpoint) -> str:
 
 def source_health(session: Session, *, now: datetime, silent_after_days: int) -> list[SourceProblem]:
     """Failing sources first (any endpoint failing now), then silent ones (no new item for too long)."""
-    names = dict(session.execute(select(SourceRow.id, SourceRow.name)).tuples().all())
+    names = dict(session.execute(select(SourceRow.id, SourceRow.name)).all())
     newest_article = dict(
         session.execute(
             select(Article.source_id, func.max(func.coalesce(Article.published_at, Article.fetched_at))).group_by(
                 Article.source_id
             )
-        ).tuples().all()
+        ).all()
     )
     by_source: dict[str, list[Endpoint]] = {}
     for endpoint in session.scalars(select(Endpoint).order_by(Endpoint.source_id, Endpoint.url)):

@@ -12,7 +12,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
-from monitor.digest.safety import header_value
+from monitor.digest.safety import header_value, one_line
 from monitor.errors import DigestError
 
 # Used when the sender address has no usable domain; .invalid can never collide with a real host.
@@ -21,17 +21,17 @@ FALLBACK_DOMAIN = "news-monitor.invalid"
 
 def address(email: str, name: str = "") -> Address:
     """An Address from a config value; a malformed one is a DigestError naming it."""
-    email = header_value(email)
+    email = one_line(email)
     try:
         username, _, domain = email.rpartition("@")
-        return Address(display_name=header_value(name), username=username, domain=domain)
+        return Address(display_name=one_line(name), username=username, domain=domain)
     except (ValueError, HeaderParseError, IndexError) as exc:
         raise DigestError(f"cannot use {email!r} as an e-mail address: {exc}") from exc
 
 
 def sender_address(sender: str) -> Address:
     """``"news-monitor <monitor@example.org>"`` or a bare address, as written in monitor.yaml."""
-    name, email = parseaddr(header_value(sender))
+    name, email = parseaddr(one_line(sender))
     if "@" not in email:
         raise DigestError(f"digest.smtp.sender {sender!r} has no e-mail address")
     return address(email, name)
@@ -39,7 +39,7 @@ def sender_address(sender: str) -> Address:
 
 def new_message_id(sender: str) -> str:
     """A Message-ID in the sender's domain; it is stored before sending and reused on every retry."""
-    domain = parseaddr(header_value(sender))[1].rpartition("@")[2] or FALLBACK_DOMAIN
+    domain = parseaddr(one_line(sender))[1].rpartition("@")[2] or FALLBACK_DOMAIN
     return make_msgid(idstring="digest", domain=domain)
 
 
@@ -53,7 +53,7 @@ def build_message(
     message["To"] = address(to_email, to_name)
     message["Subject"] = header_value(subject)
     message["Date"] = format_datetime(date)
-    message["Message-ID"] = header_value(message_id)
+    message["Message-ID"] = one_line(message_id)
     # Tells vacation responders and ticket systems not to answer a machine.
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text, subtype="plain", charset="utf-8")

@@ -89,14 +89,21 @@ class Outbox:
 
     # -- planning (read only) -------------------------------------------------------------
     def window_start(self, session: Session, recipient: Recipient, now: datetime) -> datetime:
-        """Where the last successful digest ended; for a first digest, ``first_window_days`` back."""
+        """Where the last successful digest ended; before any success, ``first_window_days`` back."""
         last_end = session.scalar(
             select(Digest.window_end)
             .where(Digest.recipient == recipient.email, Digest.status.in_(("sent", "skipped")))
             .order_by(Digest.window_end.desc())
             .limit(1)
         )
-        return last_end or first_window_start(now, self.timezone, self.settings.first_window_days)
+        if last_end is not None:
+            return last_end
+        # No success yet: a first digest that failed still defines where this recipient's news begins.
+        first_failed = session.scalar(
+            select(Digest.window_start).where(Digest.recipient == recipient.email, Digest.status == "failed")
+            .order_by(Digest.window_start).limit(1)
+        )
+        return first_failed or first_window_start(now, self.timezone, self.settings.first_window_days)
 
     def plan(self, now: datetime | None = None) -> list[Plan]:
         now = now or datetime.now(UTC)

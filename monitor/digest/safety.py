@@ -29,9 +29,14 @@ def plain(value: str | None) -> str:
     return _WHITESPACE.sub(" ", _CONTROL.sub("", cleaned))
 
 
+def one_line(value: str | None) -> str:
+    """One line, no control characters: a value with a newline must not start a new header."""
+    return " ".join(_CONTROL.sub(" ", value or "").split())
+
+
 def header_value(value: str | None) -> str:
-    """One line, no control characters: a title with a newline must not start a new header."""
-    return " ".join(_CONTROL.sub(" ", plain(value)).split())
+    """Scraped or configured text for a header such as Subject: no markup, one line."""
+    return one_line(plain(value))
 
 
 def safe_url(value: str | None) -> str | None:

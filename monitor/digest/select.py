@@ -152,7 +152,7 @@ def build_entries(
     session: Session, articles: Sequence[Article], subscription: Subscription, *, drop_copies_of: set[str] = frozenset()
 ) -> list[Entry]:
     """Fold syndicated copies into their first copy; a copy whose original was already sent is dropped."""
-    names = dict(session.execute(select(SourceRow.id, SourceRow.name)).tuples().all())
+    names = dict(session.execute(select(SourceRow.id, SourceRow.name)).all())
     by_url = {article.canonical_url: article for article in articles}
     primaries = [a for a in articles if not a.duplicate_of or a.duplicate_of not in by_url]
     primaries = [a for a in primaries if not (a.duplicate_of and a.duplicate_of in drop_copies_of)]
