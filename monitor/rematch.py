@@ -1,0 +1,100 @@
+"""Re-run the matchers over stored articles after a watchlist change, without fetching anything.
+
+Newly flagged articles get a fresh ``flagged_at`` so that the next digest carries them; articles
+that are no longer flagged keep their text but lose their topics.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from monitor.matching import Matcher
+from monitor.storage.models import Article, ArticleCountry, TopicMatch
+from monitor.storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+# Articles re-matched per transaction: small enough that a concurrent crawl waits briefly for the
+# write lock, large enough that the commit cost disappears.
+BATCH = 200
+
+
+@dataclass
+class RematchReport:
+    examined: int = 0
+    newly_flagged: list[tuple[int, str]] = field(default_factory=list)
+    unflagged: list[tuple[int, str]] = field(default_factory=list)
+    topics_changed: list[tuple[int, str, list[str], list[str]]] = field(default_factory=list)
+    countries_changed: int = 0
+
+
+def _apply(session: Session, article: Article, matcher: Matcher, report: RematchReport) -> None:
+    result = matcher.match(article.title, article.text, article.language)
+    old_topics = sorted(t.topic for t in article.topics)
+    new_topics = sorted(hit.topic for hit in result.topics)
+    old_countries = [c.code for c in sorted(article.countries, key=lambda c: c.rank)]
+    new_countries = [hit.code for hit in result.countries]
+    if result.flagged and not article.flagged:
+        report.newly_flagged.append((article.id, article.title))
+        article.flagged_at = utcnow()
+    elif article.flagged and not result.flagged:
+        report.unflagged.append((article.id, article.title))
+        article.flagged_at = None
+    elif old_topics != new_topics:
+        report.topics_changed.append((article.id, article.title, old_topics, new_topics))
+    if old_countries != new_countries:
+        report.countries_changed += 1
+    if old_topics == new_topics and old_countries == new_countries and article.reason == result.reason:
+        return
+    article.flagged = result.flagged
+    article.reason = result.reason
+    # Delete the old rows first: the unit of work would insert the new (article, topic) keys before
+    # deleting the orphans, and the unique constraint would refuse them.
+    article.topics.clear()
+    article.countries.clear()
+    session.flush()
+    article.topics = [
+        TopicMatch(
+            topic=hit.topic, score=hit.score, terms=list(hit.terms), evidence=[e.to_dict() for e in hit.evidence]
+        )
+        for hit in result.topics
+    ]
+    article.countries = [
+        ArticleCountry(code=hit.code, rank=rank, mentions=hit.mentions, focus=hit.focus)
+        for rank, hit in enumerate(result.countries)
+    ]
+
+
+def rematch(
+    sessions: sessionmaker[Session], matcher: Matcher, progress: Callable[[int, int], None] | None = None
+) -> RematchReport:
+    """Re-match every stored article in id order, a batch per transaction."""
+    report = RematchReport()
+    with sessions() as session:
+        total = session.scalar(select(func.count(Article.id))) or 0
+    last_id = 0
+    while True:
+        with sessions.begin() as session:
+            batch = list(
+                session.scalars(
+                    select(Article)
+                    .where(Article.id > last_id)
+                    .order_by(Article.id)
+                    .limit(BATCH)
+                    .options(selectinload(Article.topics), selectinload(Article.countries))
+                )
+            )
+            if not batch:
+                break
+            for article in batch:
+                _apply(session, article, matcher, report)
+            last_id = batch[-1].id
+            report.examined += len(batch)
+        if progress is not None:
+            progress(report.examined, total)
+    return report

@@ -1,0 +1,87 @@
+"""`monitor rematch`: stored articles re-matched without fetching; changes reported and stored."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from monitor.matching import Matcher
+from monitor.rematch import rematch
+from monitor.storage import repository_for
+from monitor.storage.queries import ItemFilter, iter_items
+from monitor.storage.records import ArticleRecord, TopicRecord
+
+REPO = Path(__file__).resolve().parents[2]
+ON_TOPIC = (
+    "Die Datenschutzaufsicht hat die Übermittlung personenbezogener Daten an Drittländer durch einen Cloud-Anbieter "
+    "untersagt. Der Anbieter hatte sich auf Standardvertragsklauseln berufen, ohne ergänzende Maßnahmen zu prüfen."
+)
+OFF_TOPIC = (
+    "The club confirmed the transfer of its striker on deadline day of the summer transfer window, "
+    "for a fee reported at 80 million euros."
+)
+
+
+def seed(url: str) -> None:
+    repository = repository_for(url)
+    repository.ensure_source("t", "Test source", "regulator", "DE", "de")
+    # Stored under an older watchlist: the on-topic text was missed, the football story was flagged.
+    repository.upsert_article(
+        ArticleRecord(
+            canonical_url="https://t.example/a",
+            url="https://t.example/a",
+            source_id="t",
+            title="Aufsicht untersagt Drittlandtransfer",
+            text=ON_TOPIC,
+            language="de",
+            content_hash="a",
+        )
+    )
+    repository.upsert_article(
+        ArticleRecord(
+            canonical_url="https://t.example/b",
+            url="https://t.example/b",
+            source_id="t",
+            title="Striker joins on deadline day",
+            text=OFF_TOPIC,
+            language="en",
+            content_hash="b",
+            flagged=True,
+            reason="old rule",
+            topics=[TopicRecord("cross_border_transfers", 1.0, ["transfer"])],
+        )
+    )
+
+
+def test_rematch_flags_and_unflags(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/rematch.db"
+    seed(url)
+    repository = repository_for(url)
+    report = rematch(repository.sessions, Matcher.from_file(REPO / "config" / "watchlists.yaml"))
+    assert report.examined == 2
+    assert [title for _id, title in report.newly_flagged] == ["Aufsicht untersagt Drittlandtransfer"]
+    assert [title for _id, title in report.unflagged] == ["Striker joins on deadline day"]
+    with repository.sessions() as session:
+        items = {a.canonical_url: a for a in iter_items(session, ItemFilter())}
+        flagged = items["https://t.example/a"]
+        assert flagged.flagged and flagged.flagged_at is not None and flagged.reason
+        assert "cross_border_transfers" in {t.topic for t in flagged.topics}
+        football = items["https://t.example/b"]
+        assert not football.flagged and football.topics == [] and football.flagged_at is None
+    again = rematch(repository.sessions, Matcher.from_file(REPO / "config" / "watchlists.yaml"))
+    assert not again.newly_flagged and not again.unflagged and not again.topics_changed
+
+
+def test_rematch_command_reports(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/cli.db"
+    seed(url)
+    result = subprocess.run(
+        [sys.executable, "-m", "monitor", "--config", str(REPO / "config"), "--db", url, "rematch"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "rematched 2 articles: 1 newly flagged, 1 no longer flagged" in result.stdout
+    assert "newly flagged: Aufsicht untersagt Drittlandtransfer" in result.stdout
