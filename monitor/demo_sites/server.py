@@ -317,10 +317,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if status != HTTPStatus.NOT_MODIFIED:
             self.send_header("Content-Length", str(len(body)))
+        # Logged before the response leaves: a client that has read it must find it in the log.
+        self.server.owner._record(self.server.site.name, self.command, self.path, self.headers.items(), int(status))
         self.end_headers()
         if not head and status != HTTPStatus.NOT_MODIFIED:
             self.wfile.write(body)
-        self.server.owner._record(self.server.site.name, self.command, self.path, self.headers.items(), int(status))
 
 
 class FixtureServer:
