@@ -80,8 +80,12 @@ def create_schema(engine: Engine) -> None:
 def open_database(url: str) -> tuple[Engine, sessionmaker[Session]]:
     """Connect, check, create a new database's schema, and return the engine and a session factory."""
     engine = make_engine(url)
-    check_connection(engine)
-    create_schema(engine)
+    try:
+        check_connection(engine)
+        create_schema(engine)
+    except BaseException:
+        engine.dispose()  # no pooled connection outlives a failed open
+        raise
     return engine, sessionmaker(engine, expire_on_commit=False)
 
 

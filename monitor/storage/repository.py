@@ -133,6 +133,12 @@ class Repository:
 
     @staticmethod
     def _replace_matches(session: Session, row: Article, record: ArticleRecord) -> None:
+        if row.id is not None and (row.topics or row.countries):
+            # The unit of work inserts before it deletes orphans; the old rows must go first or
+            # a revision that keeps a topic or a country breaks the (article, topic) unique key.
+            row.topics.clear()
+            row.countries.clear()
+            session.flush()
         row.topics = [
             TopicMatch(
                 topic=t.topic, score=t.score, terms=clean_json(list(t.terms)), evidence=clean_json(list(t.evidence))
@@ -237,7 +243,7 @@ class Repository:
 
     def source_kinds(self) -> dict[str, str]:
         with self.sessions() as session:
-            return dict(session.execute(select(SourceRow.id, SourceRow.kind)).tuples())
+            return dict(session.execute(select(SourceRow.id, SourceRow.kind)))
 
     # -- retention -----------------------------------------------------------------------
     def prune(self, older_than: datetime, *, dry_run: bool = False) -> int:
@@ -256,7 +262,7 @@ class Repository:
             Article.id.not_in(in_digest.scalar_subquery()),
         )
         with self.sessions.begin() as session:
-            doomed = list(session.execute(select(Article.id, Article.canonical_url).where(condition)).tuples())
+            doomed = list(session.execute(select(Article.id, Article.canonical_url).where(condition)))
             if dry_run:
                 return len(doomed)
             now = utcnow()
