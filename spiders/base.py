@@ -12,6 +12,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from monitor.extraction.document import detect_kind
 from monitor.storage import Repository, repository_for
 from monitor.storage.records import EndpointResult
 from monitor.urls import canonical_url
@@ -146,6 +147,8 @@ class MonitorSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         meta = request.meta if request is not None else {}
         response = getattr(failure.value, "response", None)
+        if meta.get("retry_after"):
+            cause = f"{cause}; Retry-After {meta['retry_after']:.0f} s is beyond the cap, the next run tries again"
         if "endpoint" in meta:
             self.endpoint_broken(meta, error_class, cause, status=getattr(response, "status", None))
 
@@ -170,6 +173,21 @@ class MonitorSpider(scrapy.Spider):
                 meta={"source": source, "feed": extra, "via": via},
             )
 
+    def stored_fetch_times(self, urls: Iterable[str]) -> dict[str, datetime]:
+        """canonical URL -> when the stored copy was fetched, for the given URLs that are stored."""
+        from sqlalchemy import select
+
+        from monitor.storage.models import Article
+
+        canonicals = list({canonical_url(url) for url in urls})
+        if not canonicals:
+            return {}
+        with self.repository.sessions() as session:
+            rows = session.execute(
+                select(Article.canonical_url, Article.fetched_at).where(Article.canonical_url.in_(canonicals))
+            )
+            return {url: fetched for url, fetched in rows if fetched is not None}
+
     def new_link_count(self, urls: Iterable[str]) -> int:
         canonicals = [canonical_url(url) for url in urls]
         stored = self.repository.stored_urls(canonicals)
@@ -182,6 +200,7 @@ class MonitorSpider(scrapy.Spider):
         if (
             response.meta.get("via") == "sitemap"
             and isinstance(response, TextResponse)
+            and detect_kind(response.body, _header(response, "Content-Type")) == "html"
             and not looks_like_article(response)
         ):
             # Sitemaps list every page of a site (contact, legal notice, section fronts); only
