@@ -31,7 +31,7 @@ def feed(
     repository = repository_for(state(ctx).config().database_url)
     kinds = repository.source_kinds()
     with repository.sessions() as session:
-        names = dict(session.execute(select(SourceRow.id, SourceRow.name)))
+        names = {source_id: name for source_id, name in session.execute(select(SourceRow.id, SourceRow.name))}
         query = item_query(ItemFilter(flagged=True, topic=topic, country=country, limit=limit))
         articles = list(session.scalars(query))
         stories = stories_for(session, articles, kinds)

@@ -243,7 +243,7 @@ class Repository:
 
     def source_kinds(self) -> dict[str, str]:
         with self.sessions() as session:
-            return dict(session.execute(select(SourceRow.id, SourceRow.kind)))
+            return {source_id: kind for source_id, kind in session.execute(select(SourceRow.id, SourceRow.kind))}
 
     # -- retention -----------------------------------------------------------------------
     def prune(self, older_than: datetime, *, dry_run: bool = False) -> int:
