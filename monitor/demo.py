@@ -18,8 +18,13 @@ from sqlalchemy import func, select
 
 from monitor.config import AppConfig, load_config, validate
 from monitor.config.schema import SourcesFile
+from monitor.errors import UsageError
 
 log = logging.getLogger(__name__)
+
+# Fixed ports keep the demo's URLs stable across runs, so a second run over the same database
+# finds every article already stored instead of storing copies under new ports.
+DEMO_BASE_PORT = 8701
 
 
 def demo_config(config_dir: Path | None, database_url: str, sources: dict) -> AppConfig:  # type: ignore[type-arg]
@@ -41,7 +46,7 @@ def demo_config(config_dir: Path | None, database_url: str, sources: dict) -> Ap
     )
 
 
-def run_demo(config_dir: Path | None, database_url: str, out_dir: Path) -> int:
+def run_demo(config_dir: Path | None, database_url: str, out_dir: Path, base_port: int = DEMO_BASE_PORT) -> int:
     """Serve, crawl, digest, summarise; returns the exit code."""
     from monitor.demo_sites.server import FixtureServer, render_sources
     from monitor.digest import write_preview
@@ -52,7 +57,15 @@ def run_demo(config_dir: Path | None, database_url: str, out_dir: Path) -> int:
 
     console = Console()
     started = time.monotonic()
-    with FixtureServer() as server:
+    server = FixtureServer(base_port=base_port)
+    try:
+        server.start()
+    except OSError as exc:
+        raise UsageError(
+            f"cannot serve the demo sites on 127.0.0.1:{base_port}-{base_port + len(server.sites) - 1}: "
+            f"{exc.strerror}; is another demo running? choose other ports with --port"
+        ) from exc
+    with server:
         config = demo_config(config_dir, database_url, render_sources(server))
         hosts = [server.base_url(site).removeprefix("http://") for site in server.sites]
         console.print(f"serving {len(server.sites)} demo sites on 127.0.0.1: {', '.join(server.sites)}")

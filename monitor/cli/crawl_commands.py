@@ -110,10 +110,11 @@ def demo(
     db: Annotated[
         str | None, typer.Option("--db", help="database URL (default sqlite:///data/demo.db)")
     ] = None,
+    port: Annotated[int, typer.Option("--port", min=1024, max=65000, help="first of the demo sites' ports")] = 8701,
 ) -> None:
     """Serve the bundled offline sites on 127.0.0.1, run the whole pipeline, write the digest."""
     from monitor.demo import run_demo
 
     current = state(ctx)
-    code = run_demo(current.config_dir, db or current.db_url or "sqlite:///data/demo.db", out)
+    code = run_demo(current.config_dir, db or current.db_url or "sqlite:///data/demo.db", out, port)
     raise typer.Exit(code)

@@ -333,7 +333,9 @@ class FixtureServer:
             url = server.base_url("regulator") + "/actualites/"
     """
 
-    def __init__(self, root: Path = SITES_ROOT, sites: list[str] | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, root: Path = SITES_ROOT, sites: list[str] | None = None, host: str = "127.0.0.1", base_port: int = 0
+    ) -> None:
         if not _is_loopback(host):
             raise ValueError(f"the fixture server binds to loopback addresses only, not {host!r}")
         self.root = Path(root)
@@ -344,6 +346,9 @@ class FixtureServer:
             raise ValueError(f"no such demo site(s): {', '.join(missing)} (available: {', '.join(available)})")
         self.sites: list[str] = chosen
         self.host = host
+        # 0: OS-chosen ports (tests). The demo uses fixed ports so that its URLs, and so the
+        # canonical URLs it stores, are the same from one run to the next.
+        self.base_port = base_port
         self._servers: dict[str, _SiteServer] = {}
         self._threads: list[threading.Thread] = []
         self._log: list[RequestRecord] = []
@@ -364,8 +369,9 @@ class FixtureServer:
         if self._servers:
             return self
         try:
-            for name in self.sites:
-                server = _SiteServer((self.host, 0), self, self._configs[name])
+            for index, name in enumerate(self.sites):
+                port = self.base_port + index if self.base_port else 0
+                server = _SiteServer((self.host, port), self, self._configs[name])
                 self._servers[name] = server
                 thread = threading.Thread(
                     target=server.serve_forever, kwargs={"poll_interval": 0.1}, name=f"demo-site-{name}", daemon=True
