@@ -545,3 +545,12 @@ def test_render_sources_leaves_out_sites_not_served() -> None:
 def test_sites_root_is_packaged_next_to_the_code() -> None:
     assert SITES_ROOT == Path(build_sites.__file__).resolve().parent.parent / "sites"
     assert (SITES_ROOT / "MANIFEST.yaml").is_file()
+
+
+def test_fixed_base_port_gives_stable_urls() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with FixtureServer(sites=["press"], base_port=port) as fixed:
+        assert fixed.base_url("press") == f"http://127.0.0.1:{port}"
+        assert fetch(fixed, "press", "/feed.atom")[0] == 200
