@@ -57,11 +57,19 @@ def scrapy_settings(
         "AUTOTHROTTLE_ENABLED": polite.autothrottle,
         "AUTOTHROTTLE_TARGET_CONCURRENCY": polite.autothrottle_target_concurrency,
         "AUTOTHROTTLE_START_DELAY": max(polite.download_delay, 0.1),
+        "AUTOTHROTTLE_MAX_DELAY": max(polite.download_delay * 10, 30.0),
         "DOWNLOAD_TIMEOUT": polite.download_timeout,
+        # Checked on the announced Content-Length, on the bytes streamed, and again on the
+        # decompressed body (HttpCompressionMiddleware), so a gzip bomb stops at the limit.
         "DOWNLOAD_MAXSIZE": polite.download_maxsize,
         "DOWNLOAD_WARNSIZE": polite.download_warnsize,
+        "DOWNLOAD_VERIFY_CERTIFICATES": True,  # Scrapy's default is not to verify
         "RETRY_ENABLED": True,
         "RETRY_TIMES": polite.retry_times,
+        "MONITOR_RETRY_BACKOFF": polite.retry_backoff,
+        "MONITOR_RETRY_BACKOFF_MAX": polite.retry_backoff_max,
+        "MONITOR_RETRY_AFTER_CAP": polite.retry_after_cap,
+        "REDIRECT_MAX_TIMES": polite.max_redirects,
         "CLOSESPIDER_TIMEOUT": polite.crawl_timeout,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
@@ -71,7 +79,14 @@ def scrapy_settings(
         },
         # Only http(s): a link to file:///etc/passwd or an s3 bucket is never followed.
         "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
-        "DOWNLOADER_MIDDLEWARES": {"spiders.middlewares.safety.PrivateAddressMiddleware": 60},
+        "DOWNLOADER_MIDDLEWARES": {
+            "spiders.middlewares.safety.PrivateAddressMiddleware": 60,
+            # Ours replace Scrapy's at the same place in the chain.
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "spiders.middlewares.robots.StrictRobotsTxtMiddleware": 100,
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "spiders.middlewares.retry.BackoffRetryMiddleware": 550,
+        },
         "ITEM_PIPELINES": dict(ITEM_PIPELINES),
         "LOG_LEVEL": "INFO",
         "LOG_ENABLED": False,
@@ -79,7 +94,7 @@ def scrapy_settings(
         "MONITOR_DB_URL": config.database_url,
         "MONITOR_WATCHLISTS": str(config.watchlists_path),
         "MONITOR_ALLOW_PRIVATE": allow_private or config.settings.allow_private_addresses,
-        "MONITOR_ALLOWED_HOSTS": list(allowed_hosts or []),
+        "MONITOR_ALLOWED_HOSTS": [*config.settings.allowed_private_hosts, *(allowed_hosts or [])],
         "MONITOR_MAX_PAGES_PER_LISTING": polite.max_pages_per_listing,
     }
     settings.update(overrides or {})

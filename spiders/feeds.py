@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 import feedparser
 
+from monitor.extraction.dates import parse_date
+
 log = logging.getLogger(__name__)
 
 # feedparser's loose parser expands internal entities without limit ("billion laughs"); a feed
@@ -52,8 +54,21 @@ def _as_datetime(parsed: object) -> datetime | None:
         return None
 
 
-def parse_feed(body: bytes, base_url: str) -> tuple[str, list[FeedEntry]]:
-    """Parse a feed; return its title and entries, or raise ``NotAFeed`` with the reason."""
+def _entry_date(entry: dict, key: str, timezone: str) -> datetime | None:  # type: ignore[type-arg]
+    """The raw string read in the source's timezone when it names none; feedparser's own parse
+    (which takes a zoneless date as UTC) only when ours cannot read it."""
+    # dict.get: FeedParserDict.get maps a missing key onto another (with a warning).
+    raw = dict.get(entry, key)
+    parsed = parse_date(raw, timezone) if isinstance(raw, str) else None
+    return parsed or _as_datetime(dict.get(entry, f"{key}_parsed"))
+
+
+def parse_feed(body: bytes, base_url: str, timezone: str = "UTC") -> tuple[str, list[FeedEntry]]:
+    """Parse a feed; return its title and entries, or raise ``NotAFeed`` with the reason.
+
+    ``timezone`` is the source's: dates without a zone, or with an abbreviation that pins none
+    down, are read in it.
+    """
     if not body.strip():
         raise NotAFeed("empty body")
     head = _decode_for_check(body)
@@ -82,9 +97,10 @@ def parse_feed(body: bytes, base_url: str) -> tuple[str, list[FeedEntry]]:
                 url=link.strip(),
                 title=(entry.get("title") or "").strip(),
                 summary=(entry.get("summary") or "").strip(),
-                # dict.get: FeedParserDict.get maps a missing key onto another (with a warning).
-                published=_as_datetime(dict.get(entry, "published_parsed")),
-                updated=_as_datetime(dict.get(entry, "updated_parsed")),
+                published=_entry_date(entry, "published", timezone),
+                updated=_entry_date(entry, "updated", timezone),
             )
         )
+    if parsed.get("bozo") and not result:
+        raise NotAFeed(f"malformed feed without a usable entry: {parsed.get('bozo_exception')}")
     return (parsed.get("feed") or {}).get("title", ""), result

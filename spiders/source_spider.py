@@ -2,44 +2,69 @@
 
 One spider for all sources, rather than a spider per source or per entry type, so that Scrapy's
 scheduler interleaves hosts and its per-domain concurrency and AutoThrottle apply across them.
+
+With ``probe=True`` (``monitor sources check``) each entry point is fetched once, without
+conditional headers, and nothing else: no article, no second listing page, no child sitemap.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response, TextResponse
 
 from monitor.config.schema import Listing, Source
+from monitor.extraction.dates import settle_date
 from spiders import errors
 from spiders.base import MonitorSpider
-from spiders.feeds import NotAFeed, parse_feed
+from spiders.feeds import FeedEntry, NotAFeed, parse_feed
 from spiders.listings import article_links, next_page
-from spiders.sitemaps import NotASitemap, parse_sitemap
+from spiders.sitemaps import NotASitemap, SitemapEntry, parse_sitemap, sitemaps_from_robots
 
 log = logging.getLogger(__name__)
+
+# A feed entry whose <updated> is this much later than its <published> was revised after
+# publication; a smaller gap is the CMS stamping both fields at save time.
+REVISION_GAP = timedelta(minutes=5)
+# Child sitemaps of an index followed at most; news sites split by month and keep decades.
+MAX_CHILD_SITEMAPS = 50
 
 
 class SourceSpider(MonitorSpider):
     name = "sources"
 
-    def __init__(self, sources: list[Source], *args: Any, **kwargs: Any) -> None:
+    def __init__(self, sources: list[Source], *args: Any, probe: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sources = sources
+        self.probe = probe
+        self.started_at = datetime.now(UTC)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        conditional = not self.probe
         for source in self.sources:
             for feed in source.feeds:
                 yield self.endpoint_request(
-                    feed, "feed", source.id, self.parse_feed, cb_kwargs={"source": source}
+                    feed, "feed", source.id, self.parse_feed, conditional=conditional, cb_kwargs={"source": source}
                 )
             for sitemap in source.sitemaps:
                 yield self.endpoint_request(
-                    sitemap, "sitemap", source.id, self.parse_sitemap, cb_kwargs={"source": source}
+                    sitemap, "sitemap", source.id, self.parse_sitemap, conditional=conditional,
+                    cb_kwargs={"source": source},
+                )
+            if source.discover_sitemaps and source.homepage:
+                robots = urljoin(source.homepage, "/robots.txt")
+                yield scrapy.Request(
+                    robots,
+                    callback=self.parse_robots,
+                    errback=self.robots_failed,
+                    cb_kwargs={"source": source},
+                    meta={"handle_httpstatus_list": [404, 410]},
+                    dont_filter=True,
                 )
             for listing in source.listings:
                 yield self.endpoint_request(
@@ -47,8 +72,18 @@ class SourceSpider(MonitorSpider):
                     "listing",
                     source.id,
                     self.parse_listing,
+                    conditional=conditional,
                     cb_kwargs={"source": source, "listing": listing, "page": listing.first_page},
                 )
+
+    def _articles(self, source: Source, links: list[tuple[str, dict[str, Any]]], via: str) -> Iterator[scrapy.Request]:
+        if self.probe:
+            return iter(())
+        return self.article_requests(source, links, via=via)
+
+    def _newest(self, dates: list[datetime | None]) -> datetime | None:
+        newest = max((d for d in dates if d is not None), default=None)
+        return settle_date(newest, datetime.now(UTC))[0] if newest else None
 
     # -- feeds ---------------------------------------------------------------------------
     def parse_feed(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
@@ -56,12 +91,12 @@ class SourceSpider(MonitorSpider):
             return
         self.crawler.stats.inc_value("feeds/fetched")
         try:
-            _title, entries = parse_feed(response.body, response.url)
+            _title, entries = parse_feed(response.body, response.url, source.timezone)
         except NotAFeed as exc:
             self.endpoint_broken(response, errors.NOT_A_FEED, str(exc), status=response.status)
             return
-        newest = max((e.published or e.updated for e in entries if e.published or e.updated), default=None)
-        self.endpoint_ok(response, len(entries), newest)
+        self.endpoint_ok(response, len(entries), self._newest([e.published or e.updated for e in entries]))
+        revised = self._revised(response, entries)
         links = [
             (
                 response.urljoin(entry.url),
@@ -69,16 +104,60 @@ class SourceSpider(MonitorSpider):
                     "title": entry.title,
                     "summary": entry.summary,
                     "published": entry.published or entry.updated,
+                    "feed_updated": response.urljoin(entry.url) in revised,
                 },
             )
             for entry in entries
         ]
-        yield from self.article_requests(source, links, via="feed")
+        yield from self._articles(source, links, "feed")
+
+    def _revised(self, response: Response, entries: list[FeedEntry]) -> set[str]:
+        """URLs of stored articles whose feed entry says they changed after we fetched them."""
+        candidates = {
+            response.urljoin(e.url): e.updated
+            for e in entries
+            if e.updated and (e.published is None or e.updated - e.published > REVISION_GAP)
+        }
+        if not candidates:
+            return set()
+        from monitor.urls import canonical_url
+
+        fetched = self.stored_fetch_times(candidates)
+        revised = {
+            url
+            for url, updated in candidates.items()
+            if canonical_url(url) in fetched and updated is not None and updated > fetched[canonical_url(url)]
+        }
+        if revised:
+            self.crawler.stats.inc_value("articles/revised", len(revised))
+        return revised
 
     # -- sitemaps ------------------------------------------------------------------------
-    def parse_sitemap(
-        self, response: Response, source: Source, since: datetime | None = None
-    ) -> Iterator[scrapy.Request]:
+    def parse_robots(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+        if response.status != 200 or not isinstance(response, TextResponse):
+            return
+        configured = set(source.sitemaps)
+        for sitemap in sitemaps_from_robots(response.body, response.url):
+            if sitemap not in configured:
+                yield self.endpoint_request(
+                    sitemap, "sitemap", source.id, self.parse_sitemap, conditional=not self.probe,
+                    cb_kwargs={"source": source},
+                )
+
+    def robots_failed(self, failure: Any) -> None:
+        error_class, cause = errors.classify_failure(failure)
+        log.info("robots.txt for sitemap discovery at %s: %s (%s)", failure.request.url, cause, error_class)
+
+    def _fresh(self, source: Source, entries: list[SitemapEntry]) -> list[SitemapEntry]:
+        """Entries within the source's ``sitemap_max_age_days``; undated entries are kept."""
+        if source.sitemap_max_age_days is None:
+            return entries
+        cutoff = self.started_at - timedelta(days=source.sitemap_max_age_days)
+        kept = [e for e in entries if e.lastmod is None or e.lastmod >= cutoff]
+        self.crawler.stats.inc_value("sitemaps/entries_too_old", len(entries) - len(kept))
+        return kept
+
+    def parse_sitemap(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
         if self.not_modified(response):
             return
         try:
@@ -86,16 +165,19 @@ class SourceSpider(MonitorSpider):
         except NotASitemap as exc:
             self.endpoint_broken(response, errors.NOT_A_FEED, str(exc), status=response.status)
             return
-        newest = max((e.lastmod for e in entries if e.lastmod), default=None)
-        self.endpoint_ok(response, len(entries), newest)
+        self.endpoint_ok(response, len(entries), self._newest([e.lastmod for e in entries]))
+        entries = self._fresh(source, entries)
+        if self.probe:
+            return
         if kind == "sitemapindex":
-            for entry in entries:
+            newest_first = sorted(entries, key=lambda e: e.lastmod or self.started_at, reverse=True)
+            for entry in newest_first[:MAX_CHILD_SITEMAPS]:
                 yield self.endpoint_request(
                     entry.url, "sitemap", source.id, self.parse_sitemap, cb_kwargs={"source": source}
                 )
             return
         links = [(entry.url, {"title": entry.title, "published": entry.lastmod}) for entry in entries]
-        yield from self.article_requests(source, links, via="sitemap")
+        yield from self._articles(source, links, "sitemap")
 
     # -- listings ------------------------------------------------------------------------
     def parse_listing(
@@ -111,6 +193,8 @@ class SourceSpider(MonitorSpider):
         links = article_links(response, listing)
         if page == listing.first_page:
             self.endpoint_ok(response, len(links), None)
+        if self.probe:
+            return
         fresh = self.new_link_count(links)
         self.crawler.stats.inc_value("listings/pages")
         yield from self.article_requests(source, [(url, {}) for url in links], via="listing")
@@ -119,6 +203,8 @@ class SourceSpider(MonitorSpider):
         # Regulators' CMSs answer 200 with an empty list past the last page, and an unchanged
         # site needs no second page: stop when a page brings nothing new.
         if fresh == 0 or pages_done >= limit:
+            if fresh and pages_done >= limit:
+                self.crawler.stats.inc_value("listings/page_limit_reached")
             return
         following = next_page(response, listing, page)
         if following and following != response.url:

@@ -48,7 +48,12 @@ class Politeness(Strict):
     download_maxsize: int = Field(10 * 1024 * 1024, ge=1024)
     download_warnsize: int = Field(2 * 1024 * 1024, ge=1024)
     retry_times: int = Field(2, ge=0, le=10)
-    retry_after_cap: float = Field(120, ge=0, le=3600)
+    retry_backoff: float = Field(1.0, ge=0, le=300, description="seconds before the first retry; doubled per retry")
+    retry_backoff_max: float = Field(30, ge=0, le=3600)
+    retry_after_cap: float = Field(
+        120, ge=0, le=3600, description="longest Retry-After waited out; beyond it the host waits for the next run"
+    )
+    max_redirects: int = Field(5, ge=0, le=20)
     max_pages_per_listing: int = Field(5, ge=1, le=1000)
     crawl_timeout: float = Field(1800, gt=0, description="seconds a whole run may take before it is stopped")
 
@@ -141,6 +146,9 @@ class MonitorSettings(Strict):
     database_url: str | None = None
     user_agent: str = "news-monitor/0.1 (+https://github.com/news-monitor/news-monitor)"
     allow_private_addresses: bool = False
+    allowed_private_hosts: list[str] = Field(
+        default_factory=list, description="'host:port' exempt from the private-address refusal (test servers)"
+    )
     timezone: str = "UTC"
     politeness: Politeness = Field(default_factory=Politeness)
     schedules: list[Schedule] = Field(default_factory=list)
@@ -207,6 +215,13 @@ class Source(Strict):
     feeds: list[str] = Field(default_factory=list)
     sitemaps: list[str] = Field(default_factory=list)
     listings: list[Listing] = Field(default_factory=list)
+    homepage: str | None = None
+    discover_sitemaps: bool = Field(
+        False, description="also read the Sitemap: lines of the homepage's robots.txt"
+    )
+    sitemap_max_age_days: int | None = Field(
+        None, ge=1, description="sitemap entries whose lastmod is older than this are not fetched"
+    )
     allowed_domains: list[str] = Field(default_factory=list)
     schedule: str | None = None
     enabled: bool = True
@@ -228,6 +243,13 @@ class Source(Strict):
             raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 code, 'EU' or 'INTL'")
         return value
 
+    @field_validator("homepage")
+    @classmethod
+    def _homepage(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
     @field_validator("feeds", "sitemaps")
     @classmethod
     def _urls(cls, value: list[str]) -> list[str]:
@@ -238,7 +260,9 @@ class Source(Strict):
 
     @model_validator(mode="after")
     def _has_entry_point(self) -> Source:
-        if not (self.feeds or self.sitemaps or self.listings):
+        if self.discover_sitemaps and not self.homepage:
+            raise ValueError("discover_sitemaps needs a homepage (whose robots.txt names the sitemaps)")
+        if not (self.feeds or self.sitemaps or self.listings or self.discover_sitemaps):
             raise ValueError("a source needs at least one of feeds, sitemaps or listings")
         return self
 

@@ -1,7 +1,13 @@
-"""Publication dates: always timezone-aware UTC, never in the future."""
+"""Publication dates: always timezone-aware UTC, never in the future.
+
+A date that names no zone, or a zone abbreviation nobody can pin down ("CET" on one site is
+"CEST" half the year, "IST" is India, Ireland or Israel), is read in the source's configured
+timezone: that is where the publisher's CMS clock is.
+"""
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,19 +15,46 @@ from dateutil import parser as date_parser
 
 # Servers' clocks drift and feeds round to the minute; only a date clearly ahead is suspicious.
 FUTURE_TOLERANCE = timedelta(minutes=10)
+FUTURE_CLAMPED = "future_clamped"
+
+# Zones that mean one offset wherever they appear (RFC 822's names plus UTC/GMT), in hours;
+# any other abbreviation is "unknown" and falls back to the source's timezone.
+KNOWN_ZONES = {
+    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0,
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+}
+_TZINFOS = {name: hours * 3600 for name, hours in KNOWN_ZONES.items()}
+
+
+def _parse(text: str) -> datetime | None:
+    with warnings.catch_warnings():
+        # dateutil warns on an unknown abbreviation and returns a naive datetime: what we want.
+        warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+        try:
+            parsed = date_parser.parse(text, tzinfos=_TZINFOS)
+        except (ValueError, OverflowError, TypeError):
+            return None
+    last = text.rsplit(None, 1)[-1].upper() if " " in text else ""
+    if parsed.tzinfo is not None and last.isalpha() and last not in KNOWN_ZONES:
+        # dateutil maps a few names (the machine's local zone) on its own; not trusted either.
+        return parsed.replace(tzinfo=None)
+    return parsed
 
 
 def parse_date(value: str | None, timezone: str = "UTC") -> datetime | None:
-    """Parse an ISO-like date; a date without a zone is taken in the source's timezone."""
-    if not value:
+    """Parse an RFC 822 or ISO-like date into aware UTC; a zoneless date is in ``timezone``."""
+    if not value or not value.strip():
         return None
-    try:
-        parsed = date_parser.parse(value.strip())
-    except (ValueError, OverflowError):
+    text = value.strip()
+    parsed = _parse(text)
+    if parsed is None:
         return None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(timezone))
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
 
 
 def settle_date(candidate: datetime | None, fetched_at: datetime) -> tuple[datetime | None, str | None]:
@@ -32,5 +65,5 @@ def settle_date(candidate: datetime | None, fetched_at: datetime) -> tuple[datet
         candidate = candidate.replace(tzinfo=UTC)
     candidate = candidate.astimezone(UTC)
     if candidate > fetched_at + FUTURE_TOLERANCE:
-        return fetched_at, "future_clamped"
+        return fetched_at, FUTURE_CLAMPED
     return candidate, None
