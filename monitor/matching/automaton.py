@@ -8,11 +8,10 @@ mapped back to the original.
 
 from __future__ import annotations
 
-import bisect
 import logging
 import re
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import ahocorasick
@@ -41,39 +40,71 @@ class TermMatch:
     surface: str  # original text of the span
 
 
+# NEAR windows are counted in the gap only, and a gap longer than this many characters per
+# allowed word is "far" without counting (German compounds average ~12 characters; 40 leaves room
+# for URLs and numbers while keeping the check proportional to the window, not the article).
+MAX_CHARS_PER_WORD = 40
+
+
 @dataclass
 class Field:
-    """A normalized field with lazily computed word positions."""
+    """A normalized field (title or text)."""
 
     name: str
     norm: Normalized
-    _token_starts: list[int] | None = field(default=None, repr=False)
 
     @property
     def original(self) -> str:
         return self.norm.original
 
-    def token_index(self, pos: int) -> int:
-        """Index of the word containing or preceding ``pos`` (for NEAR windows)."""
-        if self._token_starts is None:
-            self._token_starts = [m.start() for m in _TOKEN.finditer(self.norm.text)]
-        return bisect.bisect_right(self._token_starts, pos) - 1
+    def distance(self, left_end: int, right_start: int, window: int) -> int:
+        """Words from a match ending at ``left_end`` to one starting at ``right_start``: 1 when
+        adjacent ("data localisation" -> 1), ``window + 1`` when clearly farther than ``window``."""
+        gap = right_start - left_end
+        if gap <= 0:
+            return 0
+        if gap > window * MAX_CHARS_PER_WORD:
+            return window + 1
+        return len(_TOKEN.findall(self.norm.text, left_end, right_start)) + 1
 
 
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+_HAS_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _build(entries: dict[str, list[tuple[Term, Hashable]]]) -> ahocorasick.Automaton | None:
+    if not entries:
+        return None
+    automaton = ahocorasick.Automaton()
+    for key, items in entries.items():
+        # Precomputed per key: does every entry need a word boundary on the left / right? Most raw
+        # hits of short keys ("us" in "because") are then rejected with two character tests.
+        need_left = key[0].isalnum() and all(not t.open_left and not t.cjk for t, _ in items)
+        need_right = key[-1].isalnum() and all(not t.open_right and not t.cjk for t, _ in items)
+        automaton.add_word(key, (len(key), need_left, need_right, tuple(items)))
+    automaton.make_automaton()
+    return automaton
+
+
 class TermIndex:
-    """Aho-Corasick automaton of folded term keys -> list of (Term, payload)."""
+    """Aho-Corasick automata of folded term keys -> list of (Term, payload).
+
+    Chinese keys live in a second automaton that only runs on text containing CJK characters:
+    a thousand distinct first characters at the root would slow every scan of Latin text.
+    """
 
     def __init__(self) -> None:
         self._entries: dict[str, list[tuple[Term, Hashable]]] = {}
-        self._automaton: ahocorasick.Automaton | None = None
+        self._latin: ahocorasick.Automaton | None = None
+        self._cjk: ahocorasick.Automaton | None = None
+        self._built = False
 
     def add(self, term: Term, payload: Hashable) -> None:
         self._entries.setdefault(term.key, []).append((term, payload))
-        self._automaton = None
+        self._built = False
 
     def extend(self, items: Iterable[tuple[Term, Hashable]]) -> None:
         for term, payload in items:
@@ -86,26 +117,38 @@ class TermIndex:
         return list(self._entries)
 
     def build(self) -> None:
-        automaton = ahocorasick.Automaton()
-        for key, entries in self._entries.items():
-            automaton.add_word(key, (len(key), tuple(entries)))
-        automaton.make_automaton()
-        self._automaton = automaton
-        logger.debug("automaton built with %d keys", len(self._entries))
+        latin = {k: v for k, v in self._entries.items() if not _HAS_CJK.search(k)}
+        cjk = {k: v for k, v in self._entries.items() if _HAS_CJK.search(k)}
+        self._latin = _build(latin)
+        self._cjk = _build(cjk)
+        self._built = True
+        logger.debug("automata built: %d latin keys, %d CJK keys", len(latin), len(cjk))
 
     def scan(self, fld: Field) -> list[TermMatch]:
         """Every valid term occurrence in ``fld``, in text order."""
-        if self._automaton is None:
+        if not self._built:
             self.build()
-        automaton = self._automaton
-        assert automaton is not None
         text = fld.norm.text
-        original = fld.original
-        n = len(text)
         out: list[TermMatch] = []
-        for end_idx, (length, entries) in automaton.iter(text):
-            start = end_idx - length + 1
+        if self._latin is not None:
+            self._scan(self._latin, fld, text, out)
+        if self._cjk is not None and not text.isascii() and max(text) >= "\u3400":
+            self._scan(self._cjk, fld, text, out)
+        out.sort(key=lambda m: (m.start, -m.end))
+        return out
+
+    @staticmethod
+    def _scan(automaton: ahocorasick.Automaton, fld: Field, text: str, out: list[TermMatch]) -> None:
+        n = len(text)
+        norm = fld.norm
+        original = fld.original
+        for end_idx, (length, need_left, need_right, entries) in automaton.iter(text):
             end = end_idx + 1
+            start = end - length
+            if need_left and start > 0 and text[start - 1].isalnum():
+                continue
+            if need_right and end < n and text[end].isalnum():
+                continue
             # A key that begins or ends with punctuation ("-language", "u.s.") carries its own edge.
             left_ok = start == 0 or not _is_word_char(text[start - 1]) or not _is_word_char(text[start])
             right_ok = end == n or not _is_word_char(text[end]) or not _is_word_char(text[end - 1])
@@ -122,13 +165,10 @@ class TermIndex:
                             continue
                         while e < n and _is_word_char(text[e]):
                             e += 1
-                os_, oe = fld.norm.span(s, e)
-                surface = original[os_:oe]
-                if term.exact_case and not _case_ok(term, fld.norm, start, end):
+                if term.exact_case and not _case_ok(term, norm, start, end):
                     continue
-                out.append(TermMatch(term, payload, fld.name, s, e, os_, oe, surface))
-        out.sort(key=lambda m: (m.start, -m.end))
-        return out
+                os_, oe = norm.span(s, e)
+                out.append(TermMatch(term, payload, fld.name, s, e, os_, oe, original[os_:oe]))
 
 
 def _case_ok(term: Term, norm: Normalized, start: int, end: int) -> bool:

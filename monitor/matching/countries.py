@@ -37,7 +37,7 @@ INSTITUTION_FACTOR = 1.5
 FOCUS_RATIO = 0.5
 # Words between a demonym and a language noun: 3 covers "German and French translations".
 LANGUAGE_NOUN_WINDOW = 3
-# A field with this share of upper-case letters is an all-caps headline: "LET US KNOW".
+# A line with this share of upper-case letters is an all-caps headline: "LET US KNOW".
 ALL_CAPS_SHARE = 0.8
 
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'.-]*)([ \t]+)$")
@@ -58,11 +58,19 @@ class _Mention:
     code: str | None = None
 
 
-def _all_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha() and c.isascii()]
-    if len(letters) < 8:
-        return False
-    return sum(c.isupper() for c in letters) >= ALL_CAPS_SHARE * len(letters)
+_LOWER = re.compile(r"[a-z]")
+_UPPER = re.compile(r"[A-Z]")
+
+
+def _in_caps_line(original: str, start: int, end: int) -> bool:
+    """Is the match inside an all-caps line ("LET US KNOW")? Only the line is looked at, so an
+    all-caps headline glued above the body does not hide "US" in the body."""
+    lo = original.rfind("\n", 0, start) + 1
+    hi = original.find("\n", end)
+    line = original[lo : hi if hi >= 0 else len(original)]
+    upper = len(_UPPER.findall(line)) - (end - start)
+    lower = len(_LOWER.findall(line))
+    return upper >= 6 and upper >= ALL_CAPS_SHARE * (upper + lower)
 
 
 def _looks_like_person(original: str, start: int, end: int) -> bool:
@@ -115,19 +123,17 @@ class CountryMatcher:
         mentions: list[_Mention] = []
         cues: dict[tuple[int, int], list[tuple[Field, TermMatch]]] = defaultdict(list)
         for fld, matches in fields:
-            caps = _all_caps(fld.original)
-            lang_nouns: list[int] = []
+            lang_nouns: list[TermMatch] = []
             candidates: list[_Mention] = []
             for m in matches:
                 p = m.payload
                 if isinstance(p, Place):
-                    if self._keep(fld, m, p, caps):
+                    if self._keep(fld, m, p):
                         candidates.append(_Mention(fld, m, p))
                 elif isinstance(p, Cue):
                     cues[(p.resolver, p.case)].append((fld, m))
                 elif isinstance(p, LanguageNoun):
-                    lang_nouns.append(fld.token_index(m.start))
-            lang_nouns.sort()
+                    lang_nouns.append(m)
             for mention in self._longest(candidates):
                 if mention.place.kind == "block":
                     continue
@@ -141,11 +147,11 @@ class CountryMatcher:
                 mention.code = self._resolve(mention, cues, mentioned)
         return self._aggregate([m for m in mentions if m.code])
 
-    def _keep(self, fld: Field, m: TermMatch, p: Place, caps: bool) -> bool:
+    def _keep(self, fld: Field, m: TermMatch, p: Place) -> bool:
         first = m.surface[:1]
         if p.capitalized and first.isalpha() and not first.isupper():
             return False
-        if caps and m.term.exact_case and m.term.key in self._caps_unsafe:
+        if m.term.exact_case and m.term.key in self._caps_unsafe and _in_caps_line(fld.original, m.ostart, m.oend):
             return False
         if p.person and _looks_like_person(fld.original, m.ostart, m.oend):
             return False
@@ -168,15 +174,13 @@ class CountryMatcher:
         out.sort(key=lambda c: c.match.start)
         return out
 
-    def _is_language(self, fld: Field, m: TermMatch, lang_nouns: list[int]) -> bool:
-        end_tok = fld.token_index(m.end - 1)
-        start_tok = fld.token_index(m.start)
-        i = bisect.bisect_right(lang_nouns, end_tok)
-        if i < len(lang_nouns) and lang_nouns[i] - end_tok <= LANGUAGE_NOUN_WINDOW:
-            return True  # "German translation", "Chinese-language"
-        j = bisect.bisect_left(lang_nouns, start_tok) - 1
-        if j >= 0 and start_tok - lang_nouns[j] <= LANGUAGE_NOUN_WINDOW:
-            return True  # "versión en español", "traduction en français"
+    def _is_language(self, fld: Field, m: TermMatch, lang_nouns: list[TermMatch]) -> bool:
+        window = LANGUAGE_NOUN_WINDOW
+        for noun in lang_nouns:
+            if noun.start >= m.end and fld.distance(m.end, noun.start, window) <= window:
+                return True  # "German translation", "Chinese-language"
+            if noun.end <= m.start and fld.distance(noun.end, m.start, window) <= window:
+                return True  # "versión en español", "traduction en français"
         before = _WORD_BEFORE.search(fld.norm.text[max(0, m.start - 30) : m.start])
         if before and before.group(1) in self._preps:
             rest = fld.norm.text[m.end : m.end + 30]
@@ -199,7 +203,7 @@ class CountryMatcher:
                     return case.code
                 if fld is mention.fld:
                     a, b = sorted((mention.match, cue), key=lambda x: x.start)
-                    if fld.token_index(b.start) - fld.token_index(a.end - 1) <= case.window:
+                    if fld.distance(a.end, b.start, case.window) <= case.window:
                         return case.code
         return resolver.default
 

@@ -99,6 +99,7 @@ class _Tables:
     translate: dict[int, str]  # length-preserving folds for the fast path
     special: dict[str, str]  # length-changing folds (0 or >= 2 chars)
     special_re: re.Pattern[str]
+    translate_re: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -120,12 +121,16 @@ def _tables() -> _Tables:
         for cp in range(lo, hi):
             if len(chr(cp).lower()) != 1:
                 special.setdefault(chr(cp), _fold_char(chr(cp), t2s))
-    special_re = re.compile("[" + "".join(re.escape(c) for c in sorted(special)) + "]")
+    special_re = re.compile(_char_class(special))
+    # Runs of characters that the fold changes; everything else (ASCII after lower(), Cyrillic,
+    # Simplified Chinese) is left alone without a Python callback.
+    translate_re = re.compile(_char_class(chr(cp) for cp in translate) + "+")
     logger.debug("normalization tables: %d translations, %d special", len(translate), len(special))
-    return _Tables(translate, special, special_re)
+    return _Tables(translate, special, special_re, translate_re)
 
 
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+def _char_class(chars: object) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,7 @@ def _fold_fast(s: str, tables: _Tables) -> str:
     if low.isascii():
         return low
     table = tables.translate
-    return _NON_ASCII_RUN.sub(lambda m: m.group().translate(table), low)
+    return tables.translate_re.sub(lambda m: m.group().translate(table), low)
 
 
 def normalize(s: str) -> Normalized:

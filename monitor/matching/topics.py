@@ -40,13 +40,13 @@ class TopicPayload:
     slot: int  # ANCHOR, EXCLUDE or the condition index
 
 
-def _distance(fld: Field, a: TermMatch, b: TermMatch) -> int:
-    """Words between two matches in the same field (0 when they touch or overlap)."""
+def _distance(fld: Field, a: TermMatch, b: TermMatch, window: int) -> int:
+    """Words between two matches in the same field (0 when they overlap)."""
     if a.end > b.start and b.end > a.start:
         return 0
     if a.start < b.start:
-        return max(0, fld.token_index(b.start) - fld.token_index(a.end - 1))
-    return max(0, fld.token_index(a.start) - fld.token_index(b.end - 1))
+        return fld.distance(a.end, b.start, window)
+    return fld.distance(b.end, a.start, window)
 
 
 def _overlaps(a: TermMatch, b: TermMatch) -> bool:
@@ -123,7 +123,10 @@ class TopicMatcher:
                     context = self._conditions_hold(fld, rule, anchor, by_slot, ti, ri)
                     if context is None:
                         continue
-                    if any(_distance(fld, anchor, x) <= topic.exclude_window for x in excludes.get(ti, ())):
+                    if any(
+                        _distance(fld, anchor, x, topic.exclude_window) <= topic.exclude_window
+                        for x in excludes.get(ti, ())
+                    ):
                         continue
                     weight = rule.weight * (TITLE_WEIGHT if fld.name == "title" else 1.0)
                     fired[ti].append((weight, rule, fld, anchor, context))
@@ -146,7 +149,7 @@ class TopicMatcher:
             near = [
                 m
                 for m in by_slot.get((ti, ri, ci), ())
-                if _distance(fld, anchor, m) <= cond.window and (cond.negated or not _overlaps(anchor, m))
+                if _distance(fld, anchor, m, cond.window) <= cond.window and (cond.negated or not _overlaps(anchor, m))
             ]
             if cond.negated:
                 if near:
@@ -154,7 +157,7 @@ class TopicMatcher:
             elif not near:
                 return None
             else:
-                context.append(min(near, key=lambda m: _distance(fld, anchor, m)))
+                context.append(min(near, key=lambda m: _distance(fld, anchor, m, cond.window)))
         return context
 
     def _topic_hit(self, ti: int, entries: list[tuple[float, Rule, Field, TermMatch, list[TermMatch]]]) -> TopicHit:
