@@ -37,6 +37,9 @@ class MonitorSpider(scrapy.Spider):
         self.requested: set[str] = set()
         self.failed_sources: dict[str, list[str]] = {}
         self._repository: Repository | None = None
+        # False for probes (``monitor sources check``): a probe fetches no articles, so its
+        # validators must not let the next real run take a 304 as "nothing new".
+        self.record_validators = True
 
     @property
     def repository(self) -> Repository:
@@ -102,8 +105,8 @@ class MonitorSpider(scrapy.Spider):
                 url=endpoint["url"],
                 kind=endpoint["kind"],
                 status=response.status,
-                etag=_header(response, "ETag"),
-                last_modified=_header(response, "Last-Modified"),
+                etag=_header(response, "ETag") if self.record_validators else None,
+                last_modified=_header(response, "Last-Modified") if self.record_validators else None,
                 items_seen=items_seen,
                 newest_item_at=newest,
             )

@@ -10,6 +10,7 @@ conditional headers, and nothing else: no article, no second listing page, no ch
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,6 +43,7 @@ class SourceSpider(MonitorSpider):
         super().__init__(*args, **kwargs)
         self.sources = sources
         self.probe = probe
+        self.record_validators = not probe
         self.started_at = datetime.now(UTC)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -148,13 +150,17 @@ class SourceSpider(MonitorSpider):
         error_class, cause = errors.classify_failure(failure)
         log.info("robots.txt for sitemap discovery at %s: %s (%s)", failure.request.url, cause, error_class)
 
-    def _fresh(self, source: Source, entries: list[SitemapEntry]) -> list[SitemapEntry]:
-        """Entries within the source's ``sitemap_max_age_days``; undated entries are kept."""
-        if source.sitemap_max_age_days is None:
-            return entries
-        cutoff = self.started_at - timedelta(days=source.sitemap_max_age_days)
-        kept = [e for e in entries if e.lastmod is None or e.lastmod >= cutoff]
-        self.crawler.stats.inc_value("sitemaps/entries_too_old", len(entries) - len(kept))
+    def _fresh(self, source: Source, entries: list[SitemapEntry], kind: str) -> list[SitemapEntry]:
+        """Entries within the source's ``sitemap_max_age_days`` (undated ones are kept) and, for
+        article entries, matching its ``sitemap_link_pattern``."""
+        kept = entries
+        if source.sitemap_max_age_days is not None:
+            cutoff = self.started_at - timedelta(days=source.sitemap_max_age_days)
+            kept = [e for e in kept if e.lastmod is None or e.lastmod >= cutoff]
+            self.crawler.stats.inc_value("sitemaps/entries_too_old", len(entries) - len(kept))
+        if source.sitemap_link_pattern and kind == "urlset":
+            pattern = re.compile(source.sitemap_link_pattern)
+            kept = [e for e in kept if pattern.search(e.url)]
         return kept
 
     def parse_sitemap(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
@@ -166,7 +172,7 @@ class SourceSpider(MonitorSpider):
             self.endpoint_broken(response, errors.NOT_A_FEED, str(exc), status=response.status)
             return
         self.endpoint_ok(response, len(entries), self._newest([e.lastmod for e in entries]))
-        entries = self._fresh(source, entries)
+        entries = self._fresh(source, entries, kind)
         if self.probe:
             return
         if kind == "sitemapindex":

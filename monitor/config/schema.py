@@ -222,6 +222,9 @@ class Source(Strict):
     sitemap_max_age_days: int | None = Field(
         None, ge=1, description="sitemap entries whose lastmod is older than this are not fetched"
     )
+    sitemap_link_pattern: str | None = Field(
+        None, description="regular expression a sitemap entry's URL must match (a section of a big site)"
+    )
     allowed_domains: list[str] = Field(default_factory=list)
     schedule: str | None = None
     enabled: bool = True
@@ -241,6 +244,16 @@ class Source(Strict):
     def _jurisdiction(cls, value: str) -> str:
         if not JURISDICTION.match(value):
             raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 code, 'EU' or 'INTL'")
+        return value
+
+    @field_validator("sitemap_link_pattern")
+    @classmethod
+    def _sitemap_regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression: {exc}") from exc
         return value
 
     @field_validator("homepage")

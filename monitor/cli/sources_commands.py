@@ -1,0 +1,143 @@
+"""``monitor sources [list|check]``: the catalogue and each source's health.
+
+Health is kept per entry point (feed, sitemap, listing) in the Endpoint table by every crawl:
+last status, error class, consecutive failures, items seen and the newest item's date.
+``check`` probes each entry point once (no articles, no second listing page) and prints the same
+table for what it just saw.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from monitor.cli.app import app, state
+from monitor.errors import UsageError
+
+if TYPE_CHECKING:
+    from monitor.config.schema import Source
+    from monitor.storage.models import Endpoint
+
+sources_app = typer.Typer(
+    help="The source catalogue (config/sources.yaml) and each source's health.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+app.add_typer(sources_app, name="sources")
+
+
+def _entry_points(source: Source) -> list[tuple[str, str]]:
+    return (
+        [("feed", url) for url in source.feeds]
+        + [("sitemap", url) for url in source.sitemaps]
+        + [("listing", listing.url) for listing in source.listings]
+        + ([("robots", f"{source.homepage.rstrip('/')}/robots.txt")] if source.discover_sitemaps and source.homepage
+           else [])
+    )
+
+
+def _age(moment: datetime | None, now: datetime) -> str:
+    if moment is None:
+        return ""
+    days = (now - moment).days
+    return f"{moment:%Y-%m-%d}" + (f" ({days} d)" if days > 0 else "")
+
+
+def health_table(sources: list[Source], endpoints: list[Endpoint], title: str) -> Table:
+    """One row per entry point; ``status`` is ``ok``, ``304`` or the error class."""
+    now = datetime.now(UTC)
+    by_url = {row.url: row for row in endpoints}
+    by_source: dict[str, list[Endpoint]] = {}
+    for row in endpoints:
+        by_source.setdefault(row.source_id, []).append(row)
+    table = Table(title=title, expand=False)
+    for column in ("source", "kind", "jur.", "on", "entry point", "status", "error class", "fails", "items",
+                   "newest item", "checked"):
+        table.add_column(column, overflow="fold", no_wrap=column not in ("entry point", "source"))
+    for source in sources:
+        rows: list[tuple[str, str, Endpoint | None]] = [
+            (kind, url, by_url.get(url)) for kind, url in _entry_points(source) if kind != "robots"
+        ]
+        named = {url for _kind, url, _row in rows}
+        # Sitemaps found through robots.txt, and child sitemaps of an index.
+        rows += [(row.kind, row.url, row) for row in by_source.get(source.id, []) if row.url not in named]
+        for index, (kind, url, row) in enumerate(rows):
+            status = "never checked"
+            if row is not None and row.last_checked_at is not None:
+                status = "failed" if row.error_class else ("not modified" if row.last_status == 304 else "ok")
+            table.add_row(
+                source.id if index == 0 else "",
+                kind,
+                source.jurisdiction if index == 0 else "",
+                ("yes" if source.enabled else "no") if index == 0 else "",
+                url,
+                status if row is None or row.last_status is None else f"{status} ({row.last_status})",
+                (row.error_class or "") if row else "",
+                str(row.consecutive_failures or "") if row else "",
+                str(row.items_seen) if row and row.last_checked_at else "",
+                _age(row.newest_item_at, now) if row else "",
+                f"{row.last_checked_at:%Y-%m-%d %H:%M}" if row and row.last_checked_at else "",
+            )
+    return table
+
+
+def _console() -> Console:
+    probe = Console()
+    return probe if probe.is_terminal else Console(width=200)
+
+
+def _endpoints(database_url: str) -> list[Endpoint]:
+    from monitor.storage import repository_for
+
+    return repository_for(database_url).endpoints()
+
+
+@sources_app.callback()
+def sources_main(ctx: typer.Context) -> None:
+    """Without a subcommand: the same as ``monitor sources list``."""
+    if ctx.invoked_subcommand is None:
+        list_sources(ctx)
+
+
+@sources_app.command("list")
+def list_sources(ctx: typer.Context) -> None:
+    """Every configured source with its entry points and their last known health."""
+    config = state(ctx).config()
+    table = health_table(config.sources, _endpoints(config.database_url), f"{len(config.sources)} sources")
+    _console().print(table)
+
+
+@sources_app.command("check")
+def check_sources(
+    ctx: typer.Context,
+    source: Annotated[list[str] | None, typer.Option("--source", help="only these source ids (repeatable)")] = None,
+    include_disabled: Annotated[bool, typer.Option("--all", help="also probe disabled sources")] = False,
+) -> None:
+    """Probe each entry point once and print the health table. Exit 0: all fine; 3: some failed."""
+    from monitor.cli.crawl_commands import _register_sources, _report_failures
+    from monitor.runner import run_crawl
+    from spiders.source_spider import SourceSpider
+
+    current = state(ctx)
+    config = current.config()
+    selected = (
+        [config.source(source_id) for source_id in source]
+        if source
+        else [s for s in config.sources if s.enabled or include_disabled]
+    )
+    if not selected:
+        raise UsageError("no sources to check; pass --source ID or --all")
+    _register_sources(config)
+    report = run_crawl(
+        config, SourceSpider, {"sources": selected, "probe": True}, command="check",
+        allow_private=current.allow_private,
+    )
+    _report_failures(report)
+    endpoints = [row for row in _endpoints(config.database_url) if row.last_checked_at
+                 and row.last_checked_at >= report.started_at]
+    _console().print(health_table(selected, endpoints, f"health of {len(selected)} sources"))
+    raise typer.Exit(report.exit_code)
