@@ -151,8 +151,8 @@ def _rule(path: Path, key: str, rule_id: str, raw: Any, groups: dict[str, str] |
         raw = raw["rule"]
     if not isinstance(raw, str):
         raise _fail(path, key, f"a rule is a string, got {raw!r}")
-    if groups and "@" in raw:
-        raw = _expand_groups(path, key, raw, groups)
+    if "@" in raw:
+        raw = _expand_groups(path, key, raw, groups or {})
     try:
         return parse_rule(raw, rule_id, weight)
     except RuleSyntaxError as exc:
@@ -301,6 +301,9 @@ def load_watchlist(path: Path) -> Watchlist:
         where = f"line {mark.line + 1}" if mark is not None else ""
         raise _fail(path, where, f"invalid YAML: {getattr(exc, 'problem', None) or exc}") from exc
     data = _as_map(path, "", data)
+    unknown = set(data) - {"version", "groups", "topics", "countries"}
+    if unknown:
+        raise _fail(path, sorted(unknown)[0], "unknown key; expected version, groups, topics, countries")
     topics_raw = _as_map(path, "topics", data.get("topics"))
     if not topics_raw:
         raise _fail(path, "topics", "no topics defined")
