@@ -8,10 +8,13 @@ from spiders.listings import article_links, next_page
 # A Drupal-style DPA listing with navigation, a cookie banner, unquoted hrefs and a pager.
 LISTING = """<!DOCTYPE html><html lang="en"><head><title>Latest news | DPC</title></head><body>
 <div class="cookie-banner"><a href="/cookies">Cookie settings</a></div>
-<nav><a href="/en/about">About us</a> <a href="/en/contact">Contact</a> <a href="/en/news-media/latest-news">News</a></nav>
+<nav><a href="/en/about">About us</a> <a href="/en/contact">Contact</a>
+<a href="/en/news-media/latest-news">News</a></nav>
 <main><div class="view-content">
-  <div class="views-row"><h3><a href="/en/news-media/press-releases/dpc-fines-cloud-provider">DPC fines cloud provider</a></h3></div>
-  <div class="views-row"><h3><a href=/en/news-media/press-releases/transfer-decision-2026>Transfer decision</a></h3></div>
+  <div class="views-row"><h3>
+<a href="/en/news-media/press-releases/dpc-fines-cloud-provider">DPC fines cloud provider</a></h3></div>
+  <div class="views-row"><h3><a href=/en/news-media/press-releases/transfer-decision-2026>Transfer decision
+</a></h3></div>
   <div class="views-row"><h3><a href="https://www.dataprotection.example/en/news-media/press-releases/dpc-fines-cloud-provider#top">dup</a></h3></div>
 </div>
 <ul class="pager"><li><a href="?page=1" rel="next" title="Go to next page">Next ›</a></li></ul></main>
