@@ -51,3 +51,23 @@ def test_truncated_feed_keeps_complete_entries() -> None:
     cut = body[: body.index(b"<title>Transfer window")]
     _title, entries = parse_feed(cut, "https://policywire.example/feed.atom")
     assert [e.url for e in entries] == ["https://policywire.example/2026/11/eu-india-adequacy"]
+
+
+ZONES = b"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>
+<item><title>no zone</title><link>https://cac.example/a</link><pubDate>Mon, 17 Nov 2026 10:00:00</pubDate></item>
+<item><title>unknown zone</title><link>https://cac.example/b</link>
+<pubDate>Mon, 17 Nov 2026 10:00:00 CST</pubDate></item>
+<item><title>offset</title><link>https://cac.example/c</link><pubDate>Mon, 17 Nov 2026 10:00:00 +0800</pubDate></item>
+<item><title>iso</title><link>https://cac.example/d</link><pubDate>2026-11-17T10:00:00</pubDate></item>
+</channel></rss>"""
+
+
+def test_dates_without_a_zone_use_the_source_timezone() -> None:
+    _title, entries = parse_feed(ZONES, "https://cac.example/rss", timezone="Asia/Shanghai")
+    expected = datetime(2026, 11, 17, 2, 0, tzinfo=UTC)
+    assert [e.published for e in entries] == [expected] * 4
+
+
+def test_malformed_feed_without_usable_entry_is_refused() -> None:
+    with pytest.raises(NotAFeed, match="malformed"):
+        parse_feed(b"<rss><channel><item><title>x</item></rss>>>", "https://x.example/feed")
