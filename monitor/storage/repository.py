@@ -23,7 +23,6 @@ from monitor.storage.models import (
     TopicMatch,
 )
 from monitor.storage.records import ArticleRecord, EndpointResult
-from monitor.storage.similarity import fingerprint
 from monitor.storage.text import clean_json, clean_text, clean_title, clean_url
 from monitor.storage.types import utcnow
 
@@ -117,6 +116,9 @@ class Repository:
         row.title = clean_title(record.title)
         text = clean_text(record.text)
         if row.fingerprint is None or text != row.text:
+            # Imported here: datasketch pulls in scipy, a second of start-up that read-only commands skip.
+            from monitor.storage.similarity import fingerprint
+
             row.fingerprint = fingerprint(text)
         row.text = text
         row.summary = clean_text(record.summary, 2000)
