@@ -10,8 +10,9 @@ stripping, apostrophe and dash unification, non-breaking and other spaces to a p
 hyphens and zero-width characters removed, Traditional Chinese characters to Simplified.
 
 Speed matters (the matcher runs on every fetched page): the common case is length-preserving and
-done with ``str.lower`` plus ``str.translate`` on the non-ASCII runs only; characters that change
-the length (ß, soft hyphen, ligatures, combining marks) take a slower per-piece path.
+done with ``str.lower`` plus one ``str.replace`` per distinct non-ASCII character that folds;
+characters that change the length (ß, soft hyphen, ligatures, combining marks) take a slower
+per-piece path.
 """
 
 from __future__ import annotations
@@ -100,6 +101,12 @@ class _Tables:
     special: dict[str, str]  # length-changing folds (0 or >= 2 chars)
     special_re: re.Pattern[str]
     translate_re: re.Pattern[str]
+    # The folds whose result is final (not itself folded again), so that applying them one
+    # ``str.replace`` at a time gives the same string as one ``str.translate``.
+    replace_safe: dict[str, str]
+    # Long runs of characters that neither fold nor lower-case into one that folds (ASCII,
+    # Cyrillic, Hangul, most Simplified Chinese): deleting them leaves the few characters to work on.
+    skip_re: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -125,8 +132,36 @@ def _tables() -> _Tables:
     # Runs of characters that the fold changes; everything else (ASCII after lower(), Cyrillic,
     # Simplified Chinese) is left alone without a Python callback.
     translate_re = re.compile(_char_class(chr(cp) for cp in translate) + "+")
+    replace_safe = {chr(cp): t for cp, t in translate.items() if ord(t) not in translate}
     logger.debug("normalization tables: %d translations, %d special", len(translate), len(special))
-    return _Tables(translate, special, special_re, translate_re)
+    return _Tables(translate, special, special_re, translate_re, replace_safe, _skip_re(translate, special))
+
+
+# A run shorter than this between two characters that need work stays in the residue: fewer
+# ranges keep the character class cheap to test (74 ranges; a class of every single code point
+# costs three times as much per character), and a few extra distinct characters cost nothing.
+_MIN_SKIP_RUN = 64
+
+
+def _skip_re(translate: dict[int, str], special: dict[str, str]) -> re.Pattern[str]:
+    # Only the BMP is checked: every fold lives there, and no character above it lower-cases into it.
+    attention = set(translate) | {ord(c) for c in special}
+    for cp in range(0x80, 0x10000):
+        if cp not in attention and any(ord(c) in translate for c in chr(cp).lower()):
+            attention.add(cp)
+    attention.update(range(0xD800, 0xE000))  # surrogates cannot stand in a pattern
+    ranges: list[tuple[int, int]] = []
+    lo: int | None = None
+    for cp in range(0x10001):
+        if cp < 0x10000 and cp not in attention:
+            if lo is None:
+                lo = cp
+            continue
+        if lo is not None and (cp - lo >= _MIN_SKIP_RUN or lo == 0):
+            ranges.append((lo, cp - 1))
+        lo = None
+    ranges.append((0x10000, 0x10FFFF))
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]+")
 
 
 def _char_class(chars: object) -> str:
@@ -173,9 +208,36 @@ class Normalized:
         return pieces[max(idx, 0)]
 
 
-def _fold_fast(s: str, tables: _Tables) -> str:
+# Up to this many distinct characters to fold (accents, curly quotes, dashes: a European text has
+# a dozen), one C-speed ``str.replace`` per character beats one regex pass with a Python callback
+# per run; Traditional Chinese text, with hundreds, takes the regex pass.
+MAX_REPLACES = 24
+
+
+def _distinct_lower(chars: set[str]) -> set[str]:
+    """Characters that ``str.lower`` makes of ``chars`` anywhere in a text (final sigma is the one
+    contextual case)."""
+    out = set("".join(chars).lower())
+    if "\u03a3" in chars:
+        out.update("\u03c3\u03c2")
+    return out
+
+
+def _fold_fast(s: str, tables: _Tables, chars: set[str] | None = None) -> str:
+    """Length-preserving fold; ``chars``: the characters of ``s`` outside ``skip_re`` (a superset
+    will do) if known."""
     low = s.lower()
     if low.isascii():
+        return low
+    if chars is None:
+        chars = set(tables.skip_re.sub("", s))
+    todo = [c for c in _distinct_lower(chars) if ord(c) in tables.translate]
+    if not todo:
+        return low
+    safe = tables.replace_safe
+    if len(todo) <= MAX_REPLACES and all(c in safe for c in todo):
+        for c in todo:
+            low = low.replace(c, safe[c])
         return low
     table = tables.translate
     return tables.translate_re.sub(lambda m: m.group().translate(table), low)
@@ -186,15 +248,16 @@ def normalize(s: str) -> Normalized:
     tables = _tables()
     if s.isascii():
         return Normalized(s.lower(), s)
-    if tables.special_re.search(s) is None:
-        return Normalized(_fold_fast(s, tables), s)
+    chars = set(tables.skip_re.sub("", s))
+    if chars.isdisjoint(tables.special):
+        return Normalized(_fold_fast(s, tables, chars), s)
     parts: list[str] = []
     pieces: list[tuple[int, int, int, int]] = []
     npos = 0
     opos = 0
     for m in tables.special_re.finditer(s):
         if m.start() > opos:
-            chunk = _fold_fast(s[opos : m.start()], tables)
+            chunk = _fold_fast(s[opos : m.start()], tables, chars)
             parts.append(chunk)
             pieces.append((npos, npos + len(chunk), opos, m.start()))
             npos += len(chunk)
@@ -204,7 +267,7 @@ def normalize(s: str) -> Normalized:
         npos += len(rep)
         opos = m.end()
     if opos < len(s):
-        chunk = _fold_fast(s[opos:], tables)
+        chunk = _fold_fast(s[opos:], tables, chars)
         parts.append(chunk)
         pieces.append((npos, npos + len(chunk), opos, len(s)))
     return Normalized("".join(parts), s, tuple(pieces))

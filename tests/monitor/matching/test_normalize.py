@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from monitor.matching.normalize import fold, normalize
+from monitor.matching.normalize import _tables, fold, normalize
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,34 @@ def test_spans_map_back_to_original(raw: str) -> None:
 def test_identity_map_for_length_preserving_text() -> None:
     assert normalize("Données à l’étranger").pieces is None
     assert normalize("Straße").pieces is not None
+
+
+def _reference_fold(s: str) -> str:
+    """The length-preserving fold by definition: ``str.lower`` then one ``str.translate``."""
+    tables = _tables()
+    return s.lower().translate(tables.translate)
+
+
+@pytest.mark.parametrize("block", range(0, 0x10000, 0x800))
+def test_fast_fold_equals_translate_for_every_bmp_character(block: int) -> None:
+    """The fast path deletes skippable runs and applies one ``str.replace`` per distinct character
+    left (or a regex pass): it must agree with a plain ``str.translate`` on every character, in
+    any company (a Latin text, a Cyrillic text, a run of Traditional Chinese)."""
+    tables = _tables()
+    chars = [
+        chr(cp)
+        for cp in range(max(block, 0x80), block + 0x800)
+        if not 0xD800 <= cp < 0xE000 and chr(cp) not in tables.special
+    ]
+    for company in ("Données ", "Данные ", "數據 ", ""):
+        for i in range(0, len(chars), 16):
+            s = company + "".join(chars[i : i + 16]) + " ΣΑΣ"
+            assert normalize(s).text == _reference_fold(s), s
+
+
+def test_fast_fold_with_many_distinct_characters() -> None:
+    """More distinct folds than MAX_REPLACES: the regex pass gives the same string."""
+    s = "".join(chr(cp) for cp in range(0x4E00, 0x5E00))  # thousands of CJK, many Traditional
+    assert normalize(s).text == _reference_fold(s)
+    s = "ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüý’—–"
+    assert normalize(s).text == _reference_fold(s)
