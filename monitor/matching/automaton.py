@@ -26,7 +26,9 @@ logger = logging.getLogger(__name__)
 _TOKEN = re.compile(r"[^\W\u3400-\u9fff]+|[\u3400-\u9fff]{1,2}")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass's __init__ costs four times as much (object.__setattr__ per
+# field), and a page makes thousands of these. Treat them as read-only all the same.
+@dataclass(slots=True, unsafe_hash=True)
 class TermMatch:
     """One occurrence of a term in one field."""
 
@@ -72,16 +74,17 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-# Per automaton pattern: does every entry need a word boundary on the left / right, and the
-# entries themselves. Precomputed so that most raw hits of short keys ("us" in "because") are
-# rejected with two character tests.
-_Meta = tuple[bool, bool, tuple[tuple[Term, Hashable], ...]]
+# Per automaton pattern: does every entry need a word boundary on the left / right, is every
+# entry a closed whole-word term (the fast path: no compound extension, no CJK), and the entries.
+# Precomputed so that most raw hits of short keys ("us" in "because") are rejected with two
+# character tests.
+_Meta = tuple[bool, bool, bool, tuple[tuple[Term, Hashable], ...]]
 
 
 def _meta(key: str, items: list[tuple[Term, Hashable]]) -> _Meta:
     need_left = key[0].isalnum() and all(not t.open_left and not t.cjk for t, _ in items)
     need_right = key[-1].isalnum() and all(not t.open_right and not t.cjk for t, _ in items)
-    return need_left, need_right, tuple(items)
+    return need_left, need_right, need_left and need_right, tuple(items)
 
 
 class TermIndex:
@@ -140,10 +143,22 @@ class TermIndex:
         name = fld.name
         meta = self._meta
         for idx, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
-            need_left, need_right, entries = meta[idx]
+            need_left, need_right, whole_word, entries = meta[idx]
             if need_left and start > 0 and text[start - 1].isalnum():
                 continue
             if need_right and end < n and text[end].isalnum():
+                continue
+            if whole_word:
+                # Both key edges are letters or digits and the neighbours are not: only "_" (a
+                # word character that is not alphanumeric) can still glue the key into a word.
+                if (start > 0 and text[start - 1] == "_") or (end < n and text[end] == "_"):
+                    continue
+                os_, oe = (start, end) if linear else norm.span(start, end)
+                surface = original[os_:oe]
+                for term, payload in entries:
+                    if term.exact_case and surface != term.text:
+                        continue
+                    out.append(TermMatch(term, payload, name, start, end, os_, oe, surface))
                 continue
             # A key that begins or ends with punctuation ("-language", "u.s.") carries its own edge.
             left_ok = start == 0 or not _is_word_char(text[start - 1]) or not _is_word_char(text[start])
