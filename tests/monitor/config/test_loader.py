@@ -33,7 +33,9 @@ def write_config(tmp_path: Path, monitor: str = "{}", sources: str = GOOD_SOURCE
 def test_repository_config_is_valid() -> None:
     config = load_config(REPO / "config")
     assert config.sources, "the shipped catalogue must not be empty"
-    assert all(source.feeds or source.listings or source.sitemaps for source in config.sources)
+    assert all(
+        source.feeds or source.listings or source.sitemaps or source.discover_sitemaps for source in config.sources
+    )
 
 
 def test_defaults_and_db_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
