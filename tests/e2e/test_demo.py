@@ -7,6 +7,7 @@ flagged, no off-topic trap flagged, and a second run over the same database adds
 from __future__ import annotations
 
 import re
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,10 +22,31 @@ from monitor.demo_sites import MANIFEST_PATH
 REPO = Path(__file__).resolve().parents[2]
 
 
+def free_port_range(count: int = 4) -> int:
+    """A base port with ``count`` free ports after it, so the test never collides with a user's demo."""
+    for base in range(20100, 40000, 97):
+        sockets = []
+        try:
+            for port in range(base, base + count):
+                sock = socket.socket()
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError("no free port range on 127.0.0.1")
+
+
+PORT = free_port_range()
+
+
 def run_demo(db: Path, out: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "monitor", "--config", str(REPO / "config"), "demo", "--db", f"sqlite:///{db}",
-         "--out", str(out)],
+         "--out", str(out), "--port", str(PORT)],
         capture_output=True, text=True, timeout=180, cwd=REPO,
     )
 
