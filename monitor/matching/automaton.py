@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import ahocorasick_rs
@@ -41,6 +42,9 @@ class TermMatch:
     oend: int
     surface: str  # original text of the span
 
+
+_START = attrgetter("start")
+_END = attrgetter("end")
 
 # NEAR windows are counted in the gap only, and a gap longer than this many characters per
 # allowed word is "far" without counting (German compounds average ~12 characters; 40 leaves room
@@ -180,7 +184,9 @@ class TermIndex:
                     continue
                 os_, oe = (s, e) if linear else norm.span(s, e)
                 out.append(TermMatch(term, payload, name, s, e, os_, oe, original[os_:oe]))
-        out.sort(key=lambda m: (m.start, -m.end))
+        # Text order, longest first at one start: two stable C-keyed sorts instead of a Python key.
+        out.sort(key=_END, reverse=True)
+        out.sort(key=_START)
         return out
 
 

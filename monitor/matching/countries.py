@@ -58,8 +58,10 @@ class _Mention:
     code: str | None = None
 
 
-_LOWER = re.compile(r"[a-z]")
-_UPPER = re.compile(r"[A-Z]")
+# ASCII letters counted with bytes.translate (C speed; a line can be a 5,000-character paragraph
+# and a page can have dozens of "US" in it).
+_NOT_LOWER = bytes(b for b in range(256) if not 0x61 <= b <= 0x7A)
+_NOT_UPPER = bytes(b for b in range(256) if not 0x41 <= b <= 0x5A)
 
 
 def _in_caps_line(original: str, start: int, end: int) -> bool:
@@ -68,8 +70,9 @@ def _in_caps_line(original: str, start: int, end: int) -> bool:
     lo = original.rfind("\n", 0, start) + 1
     hi = original.find("\n", end)
     line = original[lo : hi if hi >= 0 else len(original)]
-    upper = len(_UPPER.findall(line)) - (end - start)
-    lower = len(_LOWER.findall(line))
+    ascii_line = line.encode("ascii", "ignore")
+    upper = len(ascii_line.translate(None, _NOT_UPPER)) - (end - start)
+    lower = len(ascii_line.translate(None, _NOT_LOWER))
     return upper >= 6 and upper >= ALL_CAPS_SHARE * (upper + lower)
 
 

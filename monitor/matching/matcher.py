@@ -41,10 +41,16 @@ class Matcher:
 
     def match(self, title: str, text: str, language: str | None = None) -> MatchResult:
         fields = [Field("title", normalize(title or "")), Field("text", normalize(text or ""))]
-        scanned = [(f, self._index.scan(f)) for f in fields]
-        topic_matches = [(f, [m for m in ms if isinstance(m.payload, TopicPayload)]) for f, ms in scanned]
+        topic_matches = []
+        place_matches = []
+        for f in fields:
+            ms = self._index.scan(f)
+            # Each matcher gets its own payloads only: two thirds of the matches are topic terms,
+            # which the gazetteer would otherwise test and skip one by one.
+            topic_matches.append((f, [m for m in ms if isinstance(m.payload, TopicPayload)]))
+            place_matches.append((f, [m for m in ms if not isinstance(m.payload, TopicPayload)]))
         topics = self.topics.evaluate(topic_matches)
-        countries = self.countries.evaluate(scanned, language)
+        countries = self.countries.evaluate(place_matches, language)
         return MatchResult(topics, countries, bool(topics), build_reason(topics))
 
 

@@ -251,13 +251,18 @@ def normalize(s: str) -> Normalized:
     chars = set(tables.skip_re.sub("", s))
     if chars.isdisjoint(tables.special):
         return Normalized(_fold_fast(s, tables, chars), s)
+    # Characters that change the length (ellipsis, fractions, ß, soft hyphen): fold the whole text
+    # in one go, then splice in their folds, piece by piece. (The fold keeps their positions
+    # unless ``str.lower`` itself changes a length, as for "İ": then fold chunk by chunk.)
+    whole = _fold_fast(s, tables, chars)
+    linear = len(whole) == len(s)
     parts: list[str] = []
     pieces: list[tuple[int, int, int, int]] = []
     npos = 0
     opos = 0
     for m in tables.special_re.finditer(s):
         if m.start() > opos:
-            chunk = _fold_fast(s[opos : m.start()], tables, chars)
+            chunk = whole[opos : m.start()] if linear else _fold_fast(s[opos : m.start()], tables, chars)
             parts.append(chunk)
             pieces.append((npos, npos + len(chunk), opos, m.start()))
             npos += len(chunk)
@@ -267,7 +272,7 @@ def normalize(s: str) -> Normalized:
         npos += len(rep)
         opos = m.end()
     if opos < len(s):
-        chunk = _fold_fast(s[opos:], tables, chars)
+        chunk = whole[opos:] if linear else _fold_fast(s[opos:], tables, chars)
         parts.append(chunk)
         pieces.append((npos, npos + len(chunk), opos, len(s)))
     return Normalized("".join(parts), s, tuple(pieces))
