@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -78,17 +78,31 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+# Gating: an entry may say which gates it opens when its key occurs, and which gate it needs to be
+# reported at all (a NEAR condition's terms only matter in a field where the rule's anchor
+# occurs: "data" is the context of dozens of rules and occurs on every page, anchors are rare).
+Gating = Callable[[Hashable], tuple[tuple[Hashable, ...], Hashable | None]]
+_Entry = tuple[Term, Hashable, Hashable | None]  # term, payload, gate needed (None: always)
+
 # Per automaton pattern: does every entry need a word boundary on the left / right, is every
-# entry a closed whole-word term (the fast path: no compound extension, no CJK), and the entries.
+# entry a closed whole-word term (the fast path: no compound extension, no CJK), the entries, the
+# gates that every entry needs (None when one needs none), the gates the key opens.
 # Precomputed so that most raw hits of short keys ("us" in "because") are rejected with two
 # character tests.
-_Meta = tuple[bool, bool, bool, tuple[tuple[Term, Hashable], ...]]
+_Meta = tuple[bool, bool, bool, tuple[_Entry, ...], frozenset[Hashable] | None, tuple[Hashable, ...]]
 
 
-def _meta(key: str, items: list[tuple[Term, Hashable]]) -> _Meta:
+def _meta(key: str, items: list[tuple[Term, Hashable]], gating: Gating | None) -> _Meta:
     need_left = key[0].isalnum() and all(not t.open_left and not t.cjk for t, _ in items)
     need_right = key[-1].isalnum() and all(not t.open_right and not t.cjk for t, _ in items)
-    return need_left, need_right, need_left and need_right, tuple(items)
+    entries: list[_Entry] = []
+    opens: list[Hashable] = []
+    for term, payload in items:
+        gate_opens, needs = gating(payload) if gating is not None else ((), None)
+        entries.append((term, payload, needs))
+        opens.extend(g for g in gate_opens if g not in opens)
+    needs_all = None if any(e[2] is None for e in entries) else frozenset(e[2] for e in entries)
+    return need_left, need_right, need_left and need_right, tuple(entries), needs_all, tuple(opens)
 
 
 class TermIndex:
@@ -98,12 +112,17 @@ class TermIndex:
     A DFA's speed does not depend on the number of keys or on how many distinct first characters
     they have, so Chinese keys share the automaton with Latin ones (pyahocorasick's trie slowed
     down with both, and needed a second automaton and a CJK test per text).
+
+    ``gating(payload) -> (gates it opens, gate it needs or None)`` lets a scan skip matches that
+    no caller can use (see ``TopicMatcher.gating``). A gate opens on any occurrence of the key
+    that passes the word-boundary test, a superset of the valid ones, so nothing useful is lost.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, gating: Gating | None = None) -> None:
         self._entries: dict[str, list[tuple[Term, Hashable]]] = {}
         self._automaton: ahocorasick_rs.AhoCorasick | None = None
         self._meta: list[_Meta] = []
+        self._gating = gating
         self._built = False
 
     def add(self, term: Term, payload: Hashable) -> None:
@@ -122,7 +141,7 @@ class TermIndex:
 
     def build(self) -> None:
         keys = list(self._entries)
-        self._meta = [_meta(k, self._entries[k]) for k in keys]
+        self._meta = [_meta(k, self._entries[k], self._gating) for k in keys]
         # Standard match semantics: every occurrence of every key, overlaps included ("data
         # localisation" and "localisation law" in "data localisation law"). The DFA costs a
         # tenth of a second to build and scans several times faster than the NFAs.
@@ -146,8 +165,20 @@ class TermIndex:
         original = fld.original
         name = fld.name
         meta = self._meta
-        for idx, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
-            need_left, need_right, whole_word, entries = meta[idx]
+        hits = self._automaton.find_matches_as_indexes(text, overlapping=True)
+        opened: set[Hashable] = set()
+        if self._gating is not None:
+            for idx, start, end in hits:
+                opens = meta[idx][5]
+                if opens and not (
+                    (meta[idx][0] and start > 0 and text[start - 1].isalnum())
+                    or (meta[idx][1] and end < n and text[end].isalnum())
+                ):
+                    opened.update(opens)
+        for idx, start, end in hits:
+            need_left, need_right, whole_word, entries, needs_all, _opens = meta[idx]
+            if needs_all is not None and needs_all.isdisjoint(opened):
+                continue
             if need_left and start > 0 and text[start - 1].isalnum():
                 continue
             if need_right and end < n and text[end].isalnum():
@@ -159,15 +190,17 @@ class TermIndex:
                     continue
                 os_, oe = (start, end) if linear else norm.span(start, end)
                 surface = original[os_:oe]
-                for term, payload in entries:
-                    if term.exact_case and surface != term.text:
+                for term, payload, needs in entries:
+                    if (needs is not None and needs not in opened) or (term.exact_case and surface != term.text):
                         continue
                     out.append(TermMatch(term, payload, name, start, end, os_, oe, surface))
                 continue
             # A key that begins or ends with punctuation ("-language", "u.s.") carries its own edge.
             left_ok = start == 0 or not _is_word_char(text[start - 1]) or not _is_word_char(text[start])
             right_ok = end == n or not _is_word_char(text[end]) or not _is_word_char(text[end - 1])
-            for term, payload in entries:
+            for term, payload, needs in entries:
+                if needs is not None and needs not in opened:
+                    continue
                 s, e = start, end
                 if not term.cjk:
                     if not left_ok:

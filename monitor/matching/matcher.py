@@ -23,7 +23,7 @@ class Matcher:
         self.topics = topics
         self.countries = countries
         self.topic_ids: list[str] = list(topics.topic_ids)
-        self._index = TermIndex()
+        self._index = TermIndex(gating=topics.gating)
         self._index.extend(topics.index_items())
         self._index.extend(countries.index_items())
         self._index.build()

@@ -64,7 +64,7 @@ class TopicMatcher:
     @classmethod
     def from_file(cls, path: Path) -> TopicMatcher:
         matcher = cls(load_watchlist(Path(path)))
-        index = TermIndex()
+        index = TermIndex(gating=cls.gating)
         index.extend(matcher.index_items())
         index.build()
         matcher._index = index
@@ -86,12 +86,25 @@ class TopicMatcher:
                 items.append((term, TopicPayload(ti, -1, EXCLUDE)))
         return items
 
+    @staticmethod
+    def gating(payload: object) -> tuple[tuple[object, ...], object | None]:
+        """For ``TermIndex(gating=...)``: an anchor opens its rule and its topic; a condition's
+        terms count only next to an anchor of their rule, exclusions only next to one of their
+        topic, and both only within one field, so a field without such an anchor can skip them."""
+        if not isinstance(payload, TopicPayload):
+            return (), None
+        if payload.slot == ANCHOR:
+            return ((payload.topic, payload.rule), payload.topic), None
+        if payload.slot == EXCLUDE:
+            return (), payload.topic
+        return (), (payload.topic, payload.rule)
+
     def match(self, title: str, text: str, language: str | None = None) -> list[TopicHit]:
         """Topics found in ``title`` and ``text``, best first. ``language`` is not needed: the
         press mixes languages (English instrument names in German articles), so every term is
         always active."""
         if self._index is None:
-            index = TermIndex()
+            index = TermIndex(gating=self.gating)
             index.extend(self.index_items())
             index.build()
             self._index = index

@@ -46,3 +46,27 @@ def test_thread_safe_reads(matcher: Matcher) -> None:
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(lambda p: matcher.match(*p).to_dict(), texts))
     assert got == expected
+
+
+def test_gating_changes_no_result(matcher: Matcher, watchlists_path, repo_root) -> None:
+    """The scan skips NEAR-condition and exclusion terms in a field without an anchor of their
+    rule or topic: every result (topics, scores, evidence, countries) must equal an ungated scan's."""
+    from monitor.matching.automaton import TermIndex
+
+    ungated = Matcher.build(watchlists_path)
+    index = TermIndex()
+    index.extend(ungated.topics.index_items())
+    index.extend(ungated.countries.index_items())
+    index.build()
+    ungated._index = index
+    with open(repo_root / "eval" / "corpus.jsonl", encoding="utf-8") as fh:
+        items = [json.loads(line) for line in fh if line.strip()]
+    assert items
+    flagged = 0
+    for item in items:
+        for title, text in ((item["title"], item["text"]), ("", item["title"] + "\n" + item["text"])):
+            got, want = matcher.match(title, text), ungated.match(title, text)
+            assert got.to_dict() == want.to_dict(), item["id"]
+            assert [h.reason for h in got.topics] == [h.reason for h in want.topics]
+            flagged += got.flagged
+    assert flagged > 50
