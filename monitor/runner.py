@@ -133,6 +133,7 @@ def _run_crawl(
     started_at = datetime.now(UTC)
     run_id = repository.start_run(command)
     settings = scrapy_settings(config, allow_private=allow_private, allowed_hosts=allowed_hosts, overrides=overrides)
+    settings["MONITOR_RESUME_PAGINATION"] = not repository.previous_run_complete(run_id)
     process = CrawlerProcess(settings)
     quiet_libraries()
     crawler = process.create_crawler(spider_cls)

@@ -40,6 +40,7 @@ class MonitorSpider(scrapy.Spider):
         # False for probes (``monitor sources check``): a probe fetches no articles, so its
         # validators must not let the next real run take a 304 as "nothing new".
         self.record_validators = True
+        self.sources_with_failed_articles: set[str] = set()
 
     @property
     def repository(self) -> Repository:
@@ -237,6 +238,11 @@ class MonitorSpider(scrapy.Spider):
         source = request.meta.get("source") if request is not None else None
         self.crawler.stats.inc_value("articles/failed")
         self.crawler.stats.inc_value(f"articles/failed/{error_class}")
+        if source is not None and source.id not in self.sources_with_failed_articles:
+            # Keep this run's ETag/Last-Modified of the source unsaved, so the next run reads its
+            # feeds and listings in full and asks for the missing article again.
+            self.sources_with_failed_articles.add(source.id)
+            self.repository.discard_pending_validators(source.id)
         log.warning(
             "source %s: article %s: %s (%s)",
             getattr(source, "id", "?"),

@@ -207,8 +207,11 @@ class SourceSpider(MonitorSpider):
         limit = listing.max_pages or self.settings.getint("MONITOR_MAX_PAGES_PER_LISTING", 5)
         pages_done = page - listing.first_page + 1
         # Regulators' CMSs answer 200 with an empty list past the last page, and an unchanged
-        # site needs no second page: stop when a page brings nothing new.
-        if fresh == 0 or pages_done >= limit:
+        # site needs no second page: stop when a page brings nothing new. After a run that did
+        # not finish, page on while pages have links at all: the pages it never reached may
+        # hold articles that are not stored.
+        resume = self.settings.getbool("MONITOR_RESUME_PAGINATION")
+        if (fresh == 0 and not (resume and links)) or pages_done >= limit:
             if fresh and pages_done >= limit:
                 self.crawler.stats.inc_value("listings/page_limit_reached")
             return

@@ -115,7 +115,9 @@ class Repository:
         row.source_id = record.source_id
         row.title = clean_title(record.title)
         text = clean_text(record.text)
-        if row.fingerprint is None or text != row.text:
+        if record.fingerprint is not None and text == record.text:
+            row.fingerprint = record.fingerprint  # made from this very text, off the reactor thread
+        elif row.fingerprint is None or text != row.text:
             # Imported here: datasketch pulls in scipy, a second of start-up that read-only commands skip.
             from monitor.storage.similarity import fingerprint
 
@@ -203,6 +205,27 @@ class Repository:
             session.add(run)
             session.flush()
             return run.id
+
+    def previous_run_complete(self, run_id: int) -> bool:
+        """Did the run before ``run_id`` finish its crawl (not killed, failed or cut by its time limit)?
+
+        After an incomplete run, listings page on past a page with nothing new: the pages after it
+        may never have been read.
+        """
+        with self.sessions() as session:
+            previous = session.scalar(select(Run).where(Run.id < run_id).order_by(Run.id.desc()).limit(1))
+            if previous is None:
+                return True
+            return previous.status in ("ok", "partial") and (previous.stats or {}).get("finish_reason") == "finished"
+
+    def discard_pending_validators(self, source_id: str) -> None:
+        """An article of this source failed: its endpoints must not answer 304 next run and hide it."""
+        with self.sessions.begin() as session:
+            session.execute(
+                update(Endpoint)
+                .where(Endpoint.source_id == source_id)
+                .values(pending_etag=None, pending_last_modified=None)
+            )
 
     def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
         with self.sessions.begin() as session:
