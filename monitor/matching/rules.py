@@ -1,4 +1,4 @@
-"""Parser for the watchlist rule language (documented in RULES.md and watchlists.yaml).
+"""Parser for the watchlist rule language (documented in README.md, "Topic rules", and watchlists.yaml).
 
 Grammar, informally::
 

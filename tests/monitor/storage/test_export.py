@@ -1,4 +1,4 @@
-"""Export streams: memory stays flat however many articles are stored (figure in docs/storage.md)."""
+"""Export streams: memory stays flat however many articles are stored (figure in the README, "Export")."""
 
 from __future__ import annotations
 

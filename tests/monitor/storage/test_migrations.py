@@ -29,7 +29,7 @@ def test_new_database_is_created_at_the_latest_revision(database_url: str) -> No
 
 
 def test_models_and_revisions_agree(database_url: str) -> None:
-    """A model change without an Alembic revision fails here: write the revision (see docs/storage.md)."""
+    """A model change without an Alembic revision fails here: write the revision (see README, "Migrations")."""
     engine, _sessions = open_database(database_url)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_object": include_object, "compare_type": True})

@@ -1,4 +1,4 @@
-"""Near-duplicate accuracy on a small syndication set (figures quoted in docs/storage.md)."""
+"""Near-duplicate accuracy on a small syndication set (figures quoted in the README, "Syndicated copies")."""
 
 from __future__ import annotations
 
