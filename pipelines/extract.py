@@ -2,42 +2,107 @@
 
 A document whose text cannot be read (encrypted or scanned PDF) is kept with its status, so an
 analyst sees that the regulator published something; a page with no article text is dropped.
+
+Extraction is CPU-bound (trafilatura costs about 11 ms a page, a long PDF far more) and would
+block the Twisted reactor: no download, no parse and no other stage would run meanwhile. It runs
+in a process pool sized to the cores (``MONITOR_EXTRACT_WORKERS``, default ``os.cpu_count()``;
+0 runs it in the reactor thread, as ``monitor extract`` does). The workers are forked from a
+forkserver that has imported ``monitor.extraction`` only, so they start cheaply and carry no copy
+of Scrapy, the matcher or the database engine.
+
+Back-pressure: nothing here queues without bound. An item waits in the pool while its response
+is still "active" in Scrapy's scraper slot; once the bodies of active responses exceed
+``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` (5 MB by default) the engine stops taking requests from the
+scheduler, and ``CONCURRENT_ITEMS`` caps the items of one response in flight. The pool's queue
+therefore holds at most a few dozen page bodies, however long the crawl.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+from collections.abc import Coroutine
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 
-from monitor.extraction import extract_document
+from monitor.extraction import Extracted
+from pipelines.extract_worker import extract_and_sign, warm
 from spiders.items import DocumentItem
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+# Only the worker module is preloaded in the forkserver: importing trafilatura, lxml and datasketch
+# once there makes every forked worker ready at once.
+WORKER_PRELOAD = ["pipelines.extract_worker"]
+
+
+def _arguments(item: DocumentItem) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    args = (item.body, item.url, item.headers.get("content-type"))
+    kwargs = {
+        "feed_title": item.feed_title,
+        "feed_summary": item.feed_summary,
+        "feed_published": item.feed_published,
+        "timezone": item.source_timezone,
+        "language_hint": item.source_language,
+        "fetched_at": item.fetched_at,
+    }
+    return args, kwargs
 
 
 class ExtractStage:
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, workers: int = 0) -> None:
         self.stats = crawler.stats
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractStage:
-        return cls(crawler)
+        workers = crawler.settings.getint("MONITOR_EXTRACT_WORKERS", os.cpu_count() or 1)
+        return cls(crawler, max(workers, 0))
 
-    def process_item(self, item: DocumentItem, spider: Spider | None = None) -> DocumentItem:
-        result = extract_document(
-            item.body,
-            item.url,
-            item.headers.get("content-type"),
-            feed_title=item.feed_title,
-            feed_summary=item.feed_summary,
-            feed_published=item.feed_published,
-            timezone=item.source_timezone,
-            language_hint=item.source_language,
-            fetched_at=item.fetched_at,
-        )
+    def open_spider(self, spider: Spider | None = None) -> None:
+        if self.workers <= 0:
+            log.info("extraction in the reactor thread (MONITOR_EXTRACT_WORKERS=0)")
+            return
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(WORKER_PRELOAD)
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm)
+        log.info("extraction in a pool of %d processes", self.workers)
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def process_item(
+        self, item: DocumentItem, spider: Spider | None = None
+    ) -> DocumentItem | Coroutine[Any, Any, DocumentItem]:
+        """The item itself without a pool; with one, a coroutine that Scrapy awaits."""
+        if self.pool is None:
+            return self.extract_now(item)
+        return self.extract_in_pool(item, self.pool)
+
+    async def extract_in_pool(self, item: DocumentItem, pool: ProcessPoolExecutor) -> DocumentItem:
+        args, kwargs = _arguments(item)
+        item.body = b""  # the worker has its copy; do not hold the bytes while it works
+        result, signature = await maybe_deferred_to_future(_deferred(pool.submit(extract_and_sign, args, kwargs)))
+        return self.apply(item, result, signature)
+
+    def extract_now(self, item: DocumentItem) -> DocumentItem:
+        """The synchronous path: extract in this thread (``monitor extract``, benchmarks, workers=0)."""
+        args, kwargs = _arguments(item)
+        item.body = b""
+        return self.apply(item, *extract_and_sign(args, kwargs))
+
+    def apply(self, item: DocumentItem, result: Extracted, signature: bytes | None) -> DocumentItem:
         item.body = b""  # the bytes are not needed past this point; do not hold them for the whole run
         item.content_type = result.kind
         item.extraction_status = result.status
@@ -59,5 +124,23 @@ class ExtractStage:
         item.date_status = result.date_status
         item.language = result.language
         item.content_hash = result.content_hash
+        item.fingerprint = signature
         self.stats.inc_value("items/extracted")
         return item
+
+
+def _deferred(future: Future[_T]) -> Deferred[_T]:
+    """A Deferred fired in the reactor thread when the pool's future completes (any reactor)."""
+    from twisted.internet import reactor
+
+    deferred: Deferred[_T] = Deferred()
+
+    def fire(done: Future[_T]) -> None:
+        error = done.exception()
+        if error is not None:
+            deferred.errback(error)
+        else:
+            deferred.callback(done.result())
+
+    future.add_done_callback(lambda done: reactor.callFromThread(fire, done))  # type: ignore[attr-defined]
+    return deferred

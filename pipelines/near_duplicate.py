@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from monitor.storage import Repository, repository_for
-from monitor.storage.similarity import NearDuplicateIndex, minhash
+from monitor.storage.similarity import NearDuplicateIndex, from_fingerprint, minhash
 from monitor.storage.types import utcnow
 from spiders.items import DocumentItem
 
@@ -47,7 +47,8 @@ class NearDuplicateStage:
                  self.window.days)
 
     def process_item(self, item: DocumentItem, spider: Spider | None = None) -> DocumentItem:
-        signature = minhash(item.text)
+        # The extract stage signs the text in its worker; items from elsewhere are signed here.
+        signature = from_fingerprint(item.fingerprint) if item.fingerprint is not None else minhash(item.text)
         if signature is None:
             self.stats.inc_value("items/near_duplicate/too_short")
             return item

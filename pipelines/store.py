@@ -42,6 +42,7 @@ class StoreStage:
             flagged=item.flagged,
             reason=item.reason,
             duplicate_of=item.duplicate_of,
+            fingerprint=item.fingerprint,
             topics=[TopicRecord(t["topic"], t["score"], t["terms"], t["evidence"]) for t in item.topics],
             countries=[
                 CountryRecord(c["code"], c["rank"], c["mentions"], c["focus"]) for c in item.countries

@@ -40,6 +40,9 @@ class DocumentItem:
     language: str | None = None
     extraction_status: str = "pending"
     content_hash: str | None = None
+    # MinHash signature of ``text`` (monitor.storage.similarity.fingerprint), made by the extract
+    # stage in its worker process so the reactor thread never computes it.
+    fingerprint: bytes | None = None
     duplicate_of: str | None = None
     topics: list[dict[str, Any]] = field(default_factory=list)
     countries: list[dict[str, Any]] = field(default_factory=list)

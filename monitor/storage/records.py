@@ -41,6 +41,8 @@ class ArticleRecord:
     flagged: bool = False
     reason: str = ""
     duplicate_of: str | None = None
+    # ``similarity.fingerprint(text)`` when the caller already has it (the extract stage makes it).
+    fingerprint: bytes | None = None
     topics: list[TopicRecord] = field(default_factory=list)
     countries: list[CountryRecord] = field(default_factory=list)
 
