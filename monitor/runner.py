@@ -76,7 +76,10 @@ def scrapy_settings(
         "EXTENSIONS": {
             "scrapy.extensions.telnet.TelnetConsole": None,
             "scrapy.extensions.remote_control.RemoteControl": None,
+            "spiders.extensions.progress.CrawlProgress": 500,
         },
+        # Live status on a terminal, a line a minute in logs; off when output is captured by tests.
+        "MONITOR_PROGRESS": True,
         # Only http(s): a link to file:///etc/passwd or an s3 bucket is never followed.
         "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
         "DOWNLOADER_MIDDLEWARES": {
