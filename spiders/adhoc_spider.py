@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
+from monitor.storage.text import clean_url
 from monitor.urls import canonical_url, same_site
 from spiders import errors
 from spiders.base import MonitorSpider
@@ -65,11 +66,12 @@ class AdhocSpider(MonitorSpider):
     def budget_left(self) -> bool:
         return self.pages_requested < self.max_pages
 
-    def follow(self, url: str, depth: int) -> scrapy.Request | None:
+    def follow(self, url: str, depth: int, stored: set[str] | None = None) -> scrapy.Request | None:
+        """A request for ``url``, or None; ``stored`` is what ``stored_urls`` said of the listing's links."""
         canonical = canonical_url(url)
         if canonical in self.visited or not same_site(url, self.start_url) or not self.budget_left():
             return None
-        if self.repository.is_stored(canonical):
+        if clean_url(canonical) in stored if stored is not None else self.repository.is_stored(canonical):
             self.crawler.stats.inc_value("articles/skipped_stored")
             return None
         self.visited.add(canonical)
@@ -146,9 +148,11 @@ class AdhocSpider(MonitorSpider):
             return
         if depth >= self.max_depth:
             return
-        for url in article_links(response, None):
-            if NON_ARTICLE.search(url):
-                continue
-            request = self.follow(url, depth + 1)
+        links = [url for url in article_links(response, None) if not NON_ARTICLE.search(url)]
+        # One query for the listing's links, not one per link: an unchanged rerun of a big site
+        # spent most of its time in these look-ups.
+        stored = self.repository.stored_urls(canonical_url(url) for url in links)
+        for url in links:
+            request = self.follow(url, depth + 1, stored)
             if request is not None:
                 yield request
