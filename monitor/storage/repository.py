@@ -52,12 +52,21 @@ class Repository:
         jurisdiction: str | None = None,
         language: str | None = None,
     ) -> None:
+        values = {"name": name, "kind": kind, "jurisdiction": jurisdiction, "language": language}
+        try:
+            self._ensure_source(source_id, values)
+        except IntegrityError:
+            # Two runs started at once both inserted the source; the row exists now, update it.
+            self._ensure_source(source_id, values)
+
+    def _ensure_source(self, source_id: str, values: dict[str, str | None]) -> None:
         with self.sessions.begin() as session:
             row = session.get(SourceRow, source_id)
             if row is None:
-                session.add(SourceRow(id=source_id, name=name, kind=kind, jurisdiction=jurisdiction, language=language))
+                session.add(SourceRow(id=source_id, **values))
             else:
-                row.name, row.kind, row.jurisdiction, row.language = name, kind, jurisdiction, language
+                for key, value in values.items():
+                    setattr(row, key, value)
 
     # -- articles ------------------------------------------------------------------------
     def stored_urls(self, canonical_urls: Iterable[str]) -> set[str]:

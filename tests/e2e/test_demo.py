@@ -6,6 +6,7 @@ flagged, no off-topic trap flagged, and a second run over the same database adds
 
 from __future__ import annotations
 
+import random
 import re
 import socket
 import sqlite3
@@ -19,12 +20,16 @@ import yaml
 
 from monitor.demo_sites import MANIFEST_PATH
 
+DemoRun = tuple[Path, Path, subprocess.CompletedProcess[str]]
+
 REPO = Path(__file__).resolve().parents[2]
 
 
 def free_port_range(count: int = 4) -> int:
     """A base port with ``count`` free ports after it, so the test never collides with a user's demo."""
-    for base in range(20100, 40000, 97):
+    # A random start: two test runs on one machine (developers, CI) must not pick the same range.
+    start = random.randrange(20000, 30000)
+    for base in range(start, start + 10000, 97):
         sockets = []
         try:
             for port in range(base, base + count):
@@ -52,7 +57,7 @@ def run_demo(db: Path, out: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, subprocess.CompletedProcess[str]]:
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     work = tmp_path_factory.mktemp("demo")
     db, out = work / "demo.db", work / "out"
     return db, out, run_demo(db, out)
@@ -68,7 +73,7 @@ def stored(db: Path) -> list[tuple[str, int, str]]:
         return connection.execute("SELECT url, flagged, reason FROM articles").fetchall()
 
 
-def test_demo_prints_summary_and_digest_path(demo_run: tuple[Path, Path, subprocess.CompletedProcess[str]]) -> None:
+def test_demo_prints_summary_and_digest_path(demo_run: DemoRun) -> None:
     _db, out, result = demo_run
     assert result.returncode == 0, result.stdout + result.stderr
     for label in ("sources", "pages fetched", "articles stored", "flagged", "countries"):
@@ -80,7 +85,7 @@ def test_demo_prints_summary_and_digest_path(demo_run: tuple[Path, Path, subproc
     assert "<html" in html.lower()
 
 
-def test_every_article_once_on_topic_flagged_traps_not(demo_run: tuple[Path, Path, subprocess.CompletedProcess[str]]) -> None:
+def test_every_article_once_on_topic_flagged_traps_not(demo_run: DemoRun) -> None:
     db, _out, result = demo_run
     assert result.returncode == 0, result.stderr
     expected = manifest()
@@ -100,7 +105,7 @@ def test_every_article_once_on_topic_flagged_traps_not(demo_run: tuple[Path, Pat
             assert reason and "\n" not in reason
 
 
-def test_digest_explains_flagged_items(demo_run: tuple[Path, Path, subprocess.CompletedProcess[str]]) -> None:
+def test_digest_explains_flagged_items(demo_run: DemoRun) -> None:
     db, out, _result = demo_run
     html = (out / "digest.html").read_text(encoding="utf-8")
     text = (out / "digest.txt").read_text(encoding="utf-8")
@@ -114,7 +119,7 @@ def test_digest_explains_flagged_items(demo_run: tuple[Path, Path, subprocess.Co
         assert trap_title not in html
 
 
-def test_second_run_adds_nothing(demo_run: tuple[Path, Path, subprocess.CompletedProcess[str]]) -> None:
+def test_second_run_adds_nothing(demo_run: DemoRun) -> None:
     db, out, _result = demo_run
     before = len(stored(db))
     again = run_demo(db, out)
