@@ -222,7 +222,8 @@ def crawl(url: str, db: Path, max_pages: int, log: Path) -> CrawlRun:
             peak_pss = max(peak_pss, sum(_pss_kb(pid) for pid in pids))
             peak_tree = max(peak_tree, sum(_rss_kb(pid) for pid in pids))
             peak_main = max(peak_main, _rss_kb(process.pid))
-            cpu.update({pid: _cpu_s(pid) for pid in pids})
+            for pid in pids:  # max: an exited worker's zombie entry reads 0
+                cpu[pid] = max(cpu.get(pid, 0.0), _cpu_s(pid))
             time.sleep(0.2)
     seconds = time.perf_counter() - t0
     output = log.read_text(encoding="utf-8", errors="replace")
