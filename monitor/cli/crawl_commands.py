@@ -43,13 +43,7 @@ def run(
 
     current = state(ctx)
     config = current.config()
-    selected = (
-        [config.source(source_id) for source_id in source]
-        if source
-        else [s for s in config.sources if s.enabled]
-    )
-    if not selected:
-        raise UsageError("no enabled sources to crawl; check config/sources.yaml")
+    selected = config.select(source)
     _register_sources(config)
     report = run_crawl(
         config, SourceSpider, {"sources": selected}, command="run", allow_private=current.allow_private

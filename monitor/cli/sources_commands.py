@@ -16,7 +16,6 @@ from rich.console import Console
 from rich.table import Table
 
 from monitor.cli.app import app, state
-from monitor.errors import UsageError
 
 if TYPE_CHECKING:
     from monitor.config.schema import Source
@@ -124,13 +123,7 @@ def check_sources(
 
     current = state(ctx)
     config = current.config()
-    selected = (
-        [config.source(source_id) for source_id in source]
-        if source
-        else [s for s in config.sources if s.enabled or include_disabled]
-    )
-    if not selected:
-        raise UsageError("no sources to check; pass --source ID or --all")
+    selected = config.select(source, include_disabled)
     _register_sources(config)
     report = run_crawl(
         config, SourceSpider, {"sources": selected, "probe": True}, command="check",

@@ -29,6 +29,18 @@ class AppConfig:
     def watchlists_path(self) -> Path:
         return self.config_dir / "watchlists.yaml"
 
+    def select(self, source_ids: list[str] | None, include_disabled: bool = False) -> list[Source]:
+        """The named sources (each must exist), or every enabled one; raises UsageError when none."""
+        from monitor.errors import UsageError
+
+        if source_ids:
+            selected = [self.source(source_id) for source_id in source_ids]
+        else:
+            selected = [source for source in self.sources if source.enabled or include_disabled]
+        if not selected:
+            raise UsageError(f"no enabled sources to crawl; check {self.config_dir / 'sources.yaml'}")
+        return selected
+
     def source(self, source_id: str) -> Source:
         for source in self.sources:
             if source.id == source_id:

@@ -22,8 +22,12 @@ PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 
 def document(url: str = "https://edb.example/news/dpf_en?utm_source=rss", body: bytes | None = None) -> DocumentItem:
     return DocumentItem(
-        url=url, source_id="edb", body=body if body is not None else (PAGES / "edpb_statement.html").read_bytes(),
-        headers={"content-type": "text/html; charset=utf-8"}, source_language="en", source_timezone="Europe/Brussels",
+        url=url,
+        source_id="edb",
+        body=body if body is not None else (PAGES / "edpb_statement.html").read_bytes(),
+        headers={"content-type": "text/html; charset=utf-8"},
+        source_language="en",
+        source_timezone="Europe/Brussels",
     )
 
 
@@ -78,7 +82,8 @@ def test_off_topic_football_transfer_is_not_flagged(crawler: Crawler) -> None:
     <h1>Striker joins in record transfer</h1><p>The club confirmed the transfer of its new striker on the last day of
     the summer transfer window, for a fee reported at 80 million euros. The player passed his medical in Manchester on
     Tuesday and signed a five-year contract with the Premier League side.</p><p>Fans gathered outside the stadium to
-    welcome the new signing, whose data from last season showed 31 goals in all competitions.</p></article></body></html>"""
+    welcome the new signing, whose data from last season showed 31 goals in all competitions.</p>
+    </article></body></html>"""
     item = document(body=body)
     for stage_cls in (NormalizeUrlStage, ExtractStage, MatchStage):
         item = build_from_crawler(stage_cls, crawler).process_item(item)

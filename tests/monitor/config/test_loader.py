@@ -50,19 +50,45 @@ def test_defaults_and_db_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 @pytest.mark.parametrize(
     ("monitor", "sources", "file", "key", "fragment"),
     [
-        ("politeness:\n  download_dealy: 2\n", GOOD_SOURCES, "monitor.yaml", "politeness.download_dealy", "unknown key"),
-        ("politeness:\n  download_timeout: -1\n", GOOD_SOURCES, "monitor.yaml", "politeness.download_timeout",
-         "greater than 0"),
+        (
+            "politeness:\n  download_dealy: 2\n",
+            GOOD_SOURCES,
+            "monitor.yaml",
+            "politeness.download_dealy",
+            "unknown key",
+        ),
+        (
+            "politeness:\n  download_timeout: -1\n",
+            GOOD_SOURCES,
+            "monitor.yaml",
+            "politeness.download_timeout",
+            "greater than 0",
+        ),
         ("timezone: Mars/Olympus\n", GOOD_SOURCES, "monitor.yaml", "timezone", "unknown timezone"),
         ("user_agent: anonymous-bot\n", GOOD_SOURCES, "monitor.yaml", "user_agent", "contact"),
         ("schedules:\n  - {name: x, cron: '* *'}\n", GOOD_SOURCES, "monitor.yaml", "schedules[0].cron", "5 fields"),
-        ("{}", GOOD_SOURCES.replace("jurisdiction: FR", "jurisdiction: France"), "sources.yaml",
-         "sources[cnil].jurisdiction", "alpha-2"),
-        ("{}", GOOD_SOURCES.replace('feeds: ["https://www.cnil.fr/fr/rss.xml"]', "feeds: []"), "sources.yaml",
-         "sources[cnil]", "at least one of feeds"),
+        (
+            "{}",
+            GOOD_SOURCES.replace("jurisdiction: FR", "jurisdiction: France"),
+            "sources.yaml",
+            "sources[cnil].jurisdiction",
+            "alpha-2",
+        ),
+        (
+            "{}",
+            GOOD_SOURCES.replace('feeds: ["https://www.cnil.fr/fr/rss.xml"]', "feeds: []"),
+            "sources.yaml",
+            "sources[cnil]",
+            "at least one of feeds",
+        ),
         ("{}", GOOD_SOURCES.replace("https://www", "ftp://www"), "sources.yaml", "sources[cnil].feeds", "http(s)"),
-        ("{}", GOOD_SOURCES + "  - {id: cnil, name: again, kind: press, jurisdiction: FR, feeds: ['https://x.org/f']}\n",
-         "sources.yaml", "sources", "appears twice"),
+        (
+            "{}",
+            GOOD_SOURCES + "  - {id: cnil, name: again, kind: press, jurisdiction: FR, feeds: ['https://x.org/f']}\n",
+            "sources.yaml",
+            "sources",
+            "appears twice",
+        ),
         ("a: [unclosed\n", GOOD_SOURCES, "monitor.yaml", "line", "invalid YAML"),
     ],
 )
@@ -86,7 +112,9 @@ def test_cli_exits_2_with_one_line(tmp_path: Path) -> None:
     write_config(tmp_path, "politeness:\n  concurrent_requests_per_domain: 99\n")
     result = subprocess.run(
         [sys.executable, "-m", "monitor", "--config", str(tmp_path), "--db", f"sqlite:///{tmp_path}/x.db", "run"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
