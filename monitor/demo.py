@@ -50,6 +50,7 @@ def run_demo(config_dir: Path | None, database_url: str, out_dir: Path, base_por
     """Serve, crawl, digest, summarise; returns the exit code."""
     from monitor.demo_sites.server import FixtureServer, render_sources
     from monitor.digest import write_preview
+    from monitor.digest.labels import topic_labels
     from monitor.runner import run_crawl
     from monitor.storage import repository_for
     from monitor.storage.models import Article, ArticleCountry, TopicMatch
@@ -92,7 +93,10 @@ def run_demo(config_dir: Path | None, database_url: str, out_dir: Path, base_por
                 .where(Article.flagged.is_(True), ArticleCountry.focus.is_(True))
             )
         )
-    preview = write_preview(config.database_url, out_dir, title=config.settings.digest.title)
+    preview = write_preview(
+        config.database_url, out_dir, title=config.settings.digest.title, health_settings=config.settings.digest,
+        timezone=config.settings.timezone, topic_labels=topic_labels(config.watchlists_path),
+    )
 
     table = Table(title="news-monitor demo", show_header=False)
     table.add_row("sources", str(len(config.sources)))

@@ -113,7 +113,7 @@ def _write_files(config: AppConfig, outbox: Outbox, out: Path, since: datetime |
 
     settings = config.settings.digest
     files = write_preview(config.database_url, out, title=settings.title, since=since, health_settings=settings,
-                          topic_labels=outbox.topic_labels)
+                          timezone=config.settings.timezone, topic_labels=outbox.topic_labels)
     typer.echo(f"{files.html} ({files.item_count} items: {_topics(files.topic_counts)})")
     typer.echo(str(files.text))
     for plan in outbox.plan():
