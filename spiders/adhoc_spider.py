@@ -81,7 +81,7 @@ class AdhocSpider(MonitorSpider):
             callback=self.parse_page,
             errback=self.article_failed,
             cb_kwargs={"depth": depth},
-            meta={"source": self.source},
+            meta={"source": self.source, "checked_canonical": canonical},
         )
 
     def limited(self, requests: Iterator[scrapy.Request]) -> Iterator[scrapy.Request]:

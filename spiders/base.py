@@ -174,7 +174,7 @@ class MonitorSpider(scrapy.Spider):
                 url,
                 callback=self.parse_article,
                 errback=self.article_failed,
-                meta={"source": source, "feed": extra, "via": via},
+                meta={"source": source, "feed": extra, "via": via, "checked_canonical": canonical},
             )
 
     def stored_fetch_times(self, urls: Iterable[str]) -> dict[str, datetime]:
@@ -230,6 +230,7 @@ class MonitorSpider(scrapy.Spider):
             feed_published=feed.get("published"),
             feed_updated=bool(feed.get("feed_updated")),
             discovered_via=response.meta.get("via", ""),
+            checked_url=response.meta.get("checked_canonical"),
         )
 
     def article_failed(self, failure: Failure) -> None:

@@ -27,6 +27,9 @@ class DocumentItem:
     feed_published: datetime | None = None
     feed_updated: bool = False
     discovered_via: str = ""
+    # The canonical URL the spider found not stored just before fetching; when the page did not
+    # redirect elsewhere, the skip-stored stage need not ask the database again.
+    checked_url: str | None = None
 
     # Filled by the pipeline stages.
     canonical_url: str = ""

@@ -88,3 +88,24 @@ def test_off_topic_football_transfer_is_not_flagged(crawler: Crawler) -> None:
     for stage_cls in (NormalizeUrlStage, ExtractStage, MatchStage):
         item = build_from_crawler(stage_cls, crawler).process_item(item)
     assert not item.flagged and item.topics == []
+
+
+def test_skip_stored_trusts_the_spiders_check_only_for_the_url_it_checked(crawler: Crawler) -> None:
+    repository = repository_for(crawler.settings["MONITOR_DB_URL"])
+    repository.ensure_source("edb", "European Data Board", "regulator", "EU")
+    run_stages(crawler, document("https://edb.example/news/dpf_en"))
+    calls: list[str] = []
+    original = repository.is_stored
+    repository.is_stored = lambda url: calls.append(url) or original(url)  # type: ignore[method-assign]
+    skip = build_from_crawler(SkipStoredStage, crawler)
+    normalize = NormalizeUrlStage()
+    checked = document("https://edb.example/news/new_en")
+    checked.checked_url = "https://edb.example/news/new_en"
+    skip.process_item(normalize.process_item(checked))
+    assert calls == [], "the spider checked this URL just before fetching it"
+    # A redirect landed on a stored article: the check was for another URL, so the database decides.
+    redirected = document("https://edb.example/news/dpf_en")
+    redirected.checked_url = "https://edb.example/news/old-link_en"
+    with pytest.raises(DropItem, match="already stored"):
+        skip.process_item(normalize.process_item(redirected))
+    assert calls == ["https://edb.example/news/dpf_en"]
