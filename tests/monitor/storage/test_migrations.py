@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from typer.testing import CliRunner
 from monitor.errors import SchemaOutdated
 from monitor.storage.engine import make_engine, open_database
 from monitor.storage.migrations import (
+    HEAD_REVISION,
     alembic_config,
     current_revision,
     head_revision,
@@ -93,3 +96,19 @@ def test_db_upgrade_command(tmp_path: Path, sqlite_url: str) -> None:
     assert f"upgraded from 0001 to revision {head_revision()}" in result.output
     result = CliRunner().invoke(app, ["--config", str(config), "--db", sqlite_url, "db", "upgrade"])
     assert "already at revision" in result.output
+
+
+def test_head_revision_constant_is_alembics_head() -> None:
+    # ensure_schema trusts HEAD_REVISION without loading Alembic: a new revision must bump it.
+    assert HEAD_REVISION == head_revision()
+
+
+def test_a_database_at_head_opens_without_loading_alembic(sqlite_url: str) -> None:
+    open_database(sqlite_url)[0].dispose()  # creates it, through Alembic
+    probe = (
+        "import sys\n"
+        "from monitor.storage.engine import open_database\n"
+        f"open_database({sqlite_url!r})[0].dispose()\n"
+        "assert 'alembic' not in sys.modules, 'Alembic loaded for a database at head'\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True, cwd=Path(__file__).parents[3])
