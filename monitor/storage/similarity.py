@@ -8,6 +8,7 @@ which share vocabulary but rarely three words in a row.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,35 +43,71 @@ _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u
 
 
 def words(text: str) -> list[str]:
-    tokens: list[str] = []
-    for token in _WORD.findall(text.casefold()):
+    folded = text.casefold()
+    tokens = _WORD.findall(folded)
+    if _UNSPACED.search(folded) is None:
+        return tokens  # the common case: no token needs splitting into characters
+    split: list[str] = []
+    for token in tokens:
         if _UNSPACED.search(token):
-            tokens.extend(token)
+            split.extend(token)
         else:
-            tokens.append(token)
-    return tokens
+            split.append(token)
+    return split
+
+
+# datasketch's affine32 scheme, computed here with numpy over the whole shingle set at once:
+# datasketch calls a Python hash function per shingle and draws the permutations from a fresh
+# RandomState for every MinHash, which together were most of the signature's 1.4 ms a page.
+# The values are datasketch's, bit for bit (tests/monitor/storage/test_similarity.py checks them
+# against ``MinHash.update_batch``): SHA-1's first 4 bytes little-endian, the MurmurHash3
+# finalizer, then ``a * h + b`` modulo 2**32 per permutation, the minimum over the shingles.
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+_A = _PERMUTATIONS[0].astype(np.uint32)
+_B = _PERMUTATIONS[1].astype(np.uint32)
+_FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+_SHA1 = hashlib.sha1
+
+
+def _hashvalues(shingles: Iterable[str]) -> np.ndarray:
+    digests = b"".join([_SHA1(shingle.encode()).digest()[:4] for shingle in shingles])
+    hv = np.frombuffer(digests, dtype="<u4").astype(np.uint32)
+    s1, m1, s2, m2, s3 = _FMIX
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    hv = hv ^ (hv >> s3)
+    return (hv[:, None] * _A + _B).min(axis=0)
+
+
+def _signature_values(text: str) -> np.ndarray | None:
+    tokens = words(text)
+    if len(tokens) < MIN_WORDS:
+        return None
+    shingles = {" ".join(gram) for gram in zip(*(tokens[i:] for i in range(SHINGLE_WORDS)), strict=False)}
+    return _hashvalues(shingles)
+
+
+def _minhash(values: np.ndarray) -> MinHash:
+    # The shared permutations spare each MinHash the RandomState draw of its own.
+    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, permutations=_PERMUTATIONS, scheme=SCHEME)
 
 
 def minhash(text: str) -> MinHash | None:
     """The signature of ``text``, or None when it is too short to compare."""
-    tokens = words(text)
-    if len(tokens) < MIN_WORDS:
-        return None
-    shingles = {" ".join(tokens[i : i + SHINGLE_WORDS]).encode() for i in range(len(tokens) - SHINGLE_WORDS + 1)}
-    signature = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
-    signature.update_batch(list(shingles))
-    return signature
+    values = _signature_values(text)
+    return None if values is None else _minhash(values)
 
 
 def fingerprint(text: str) -> bytes | None:
     """``minhash`` as bytes for storage; values are below 2**32, so 4 bytes each suffice."""
-    signature = minhash(text)
-    return None if signature is None else signature.hashvalues.astype("<u4").tobytes()
+    values = _signature_values(text)
+    return None if values is None else values.astype("<u4").tobytes()
 
 
 def from_fingerprint(data: bytes) -> MinHash:
-    values = np.frombuffer(data, dtype="<u4").astype(np.uint64)
-    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME)
+    return _minhash(np.frombuffer(data, dtype="<u4").astype(np.uint32))
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import re
 
 from monitor.storage.similarity import THRESHOLD, NearDuplicateIndex, fingerprint, from_fingerprint, minhash
 
 from .syndication import OTHERS, RELEASES, copies
 
 OUTLETS = ("Daily", "Wire", "Tribune")
+# sha256 of the signature of RELEASES["fine"], made with datasketch 2.0.0 before the numpy path.
+PINNED_FINE = "a3a1997b394e6026"
 
 
 def test_copies_are_found_and_different_stories_are_not_merged() -> None:
@@ -46,3 +50,48 @@ def test_fingerprints_survive_storage() -> None:
     assert len(fingerprint(text) or b"") == 512
     assert fingerprint("too short to compare") is None
     assert 0 < THRESHOLD < 1
+
+
+def _datasketch_fingerprint(text: str) -> bytes | None:
+    """The signature as datasketch makes it (the code before the numpy path), for comparison."""
+    from datasketch import MinHash
+
+    tokens: list[str] = []
+    for token in re.findall(r"\w+", text.casefold()):
+        if re.search(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]", token):
+            tokens.extend(token)
+        else:
+            tokens.append(token)
+    if len(tokens) < 40:
+        return None
+    shingles = {" ".join(tokens[i : i + 3]).encode() for i in range(len(tokens) - 2)}
+    signature = MinHash(num_perm=128, seed=1, scheme="affine32")
+    signature.update_batch(list(shingles))
+    return signature.hashvalues.astype("<u4").tobytes()
+
+
+MIXED_SCRIPTS = (
+    "Die Behörde ordnete an. 個人情報保護委員会は、越境移転に関する指針を公表した。"
+    "개인정보보호위원회는 과징금을 부과했다 ABC日本語DEF mixed tokens 数据出境安全评估办法 " * 4
+)
+
+
+def test_signatures_are_datasketchs_bit_for_bit() -> None:
+    # Stored signatures must stay comparable with new ones: the numpy path must give exactly the
+    # values of datasketch's MinHash.update_batch (checked on the 181 AEB pages when it was made).
+    texts = [*RELEASES.values(), *OTHERS, MIXED_SCRIPTS, "word " * 39, "word " * 40, "ÉTÉ été Été " * 30]
+    texts += [text for release in RELEASES.values() for text in copies(release, "Wire")]
+    for text in texts:
+        assert fingerprint(text) == _datasketch_fingerprint(text), text[:60]
+    # And a pinned value, in case datasketch itself changes its scheme.
+    assert hashlib.sha256(fingerprint(RELEASES["fine"]) or b"").hexdigest()[:16] == PINNED_FINE
+
+
+def test_a_signature_from_storage_is_the_same_minhash() -> None:
+    signature = minhash(MIXED_SCRIPTS)
+    restored = from_fingerprint(fingerprint(MIXED_SCRIPTS))  # type: ignore[arg-type]
+    assert signature is not None
+    assert (
+        signature.hashvalues == restored.hashvalues
+    ).all() and signature.hashvalues.dtype == restored.hashvalues.dtype
+    assert (signature.permutations == restored.permutations).all()
