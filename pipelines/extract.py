@@ -8,7 +8,8 @@ block the Twisted reactor: no download, no parse and no other stage would run me
 in a process pool sized to the cores (``MONITOR_EXTRACT_WORKERS``, default ``os.cpu_count()``;
 0 runs it in the reactor thread, as ``monitor extract`` does). The workers are forked from a
 forkserver that has imported ``monitor.extraction`` only, so they start cheaply and carry no copy
-of Scrapy, the matcher or the database engine.
+of Scrapy, the matcher or the database engine. The pool is made at the first item: a crawl that
+finds nothing new (an unchanged rerun) starts no forkserver, no resource tracker and no worker.
 
 Back-pressure: nothing here queues without bound. An item waits in the pool while its response
 is still "active" in Scrapy's scraper slot; once the bodies of active responses exceed
@@ -72,10 +73,7 @@ class ExtractStage:
         if self.workers <= 0:
             log.info("extraction in the reactor thread (MONITOR_EXTRACT_WORKERS=0)")
             return
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(WORKER_PRELOAD)
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm)
-        log.info("extraction in a pool of %d processes", self.workers)
+        log.info("extraction in a pool of %d processes, started at the first item", self.workers)
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.pool is not None:
@@ -85,10 +83,18 @@ class ExtractStage:
     def process_item(
         self, item: DocumentItem, spider: Spider | None = None
     ) -> DocumentItem | Coroutine[Any, Any, DocumentItem]:
-        """The item itself without a pool; with one, a coroutine that Scrapy awaits."""
-        if self.pool is None:
+        """The item itself without workers; with them, a coroutine that Scrapy awaits."""
+        if self.workers <= 0:
             return self.extract_now(item)
-        return self.extract_in_pool(item, self.pool)
+        return self.extract_in_pool(item, self.pool or self._start_pool())
+
+    def _start_pool(self) -> ProcessPoolExecutor:
+        # Even an idle ProcessPoolExecutor spawns multiprocessing's resource tracker (its queues'
+        # semaphores need one under forkserver); made here, a crawl with no item never pays for it.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(WORKER_PRELOAD)
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm)
+        return self.pool
 
     async def extract_in_pool(self, item: DocumentItem, pool: ProcessPoolExecutor) -> DocumentItem:
         args, kwargs = _arguments(item)

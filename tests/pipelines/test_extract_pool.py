@@ -72,13 +72,14 @@ result = {}
 
 async def pooled_run():
     pooled.open_spider()
-    assert pooled.pool is not None
+    assert pooled.pool is None  # made at the first item
     got = []
     for item in items():
         try:
             got.append(fields(await pooled.process_item(item)))
         except DropItem as exc:
             got.append({"dropped": str(exc)})
+        assert pooled.pool is not None
     pooled.close_spider()
     assert pooled.pool is None
     result["pooled"] = got
@@ -114,3 +115,21 @@ def test_pooled_stage_gives_the_same_fields_as_the_synchronous_one() -> None:
     assert html["extraction_status"] == "ok" and html["text"] and html["fingerprint"] != "None"
     assert pdf["content_type"] == "pdf"
     assert "dropped" in binary and "dropped" in empty
+
+
+def test_a_crawl_without_items_starts_no_process() -> None:
+    # An unchanged rerun extracts nothing: no forkserver, resource tracker or worker to start and
+    # wait for. The check runs in a child, where no earlier test has started any of them.
+    probe = (
+        "import multiprocessing.resource_tracker as rt\n"
+        "from scrapy.utils.misc import build_from_crawler\n"
+        "from scrapy.utils.test import get_crawler\n"
+        "from pipelines.extract import ExtractStage\n"
+        "crawler = get_crawler(settings_dict={'MONITOR_EXTRACT_WORKERS': 2})\n"
+        "stage = build_from_crawler(ExtractStage, crawler)\n"
+        "stage.open_spider()\n"
+        "stage.close_spider()\n"
+        "assert stage.pool is None\n"
+        "assert rt._resource_tracker._pid is None, 'resource tracker started'\n"
+    )
+    subprocess.run([sys.executable, "-W", "error", "-c", probe], cwd=REPO, check=True, timeout=120)
