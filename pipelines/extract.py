@@ -62,6 +62,7 @@ class ExtractStage:
     def __init__(self, crawler: Crawler, workers: int = 0) -> None:
         self.stats = crawler.stats
         self.workers = workers
+        self.pooled = False  # set by open_spider; a stage used outside a crawl extracts in place
         self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
@@ -73,18 +74,20 @@ class ExtractStage:
         if self.workers <= 0:
             log.info("extraction in the reactor thread (MONITOR_EXTRACT_WORKERS=0)")
             return
+        self.pooled = True
         log.info("extraction in a pool of %d processes, started at the first item", self.workers)
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+        self.pooled = False
 
     def process_item(
         self, item: DocumentItem, spider: Spider | None = None
     ) -> DocumentItem | Coroutine[Any, Any, DocumentItem]:
-        """The item itself without workers; with them, a coroutine that Scrapy awaits."""
-        if self.workers <= 0:
+        """The item itself outside a pooled crawl (workers=0, no open_spider); in one, a coroutine Scrapy awaits."""
+        if not self.pooled:
             return self.extract_now(item)
         return self.extract_in_pool(item, self.pool or self._start_pool())
 
