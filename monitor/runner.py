@@ -126,12 +126,14 @@ def _run_crawl(
     from scrapy.crawler import CrawlerProcess
 
     from monitor.logs import quiet_libraries
-    from monitor.matching import Matcher
+    from monitor.matching.watchlist import load_watchlist
     from monitor.storage import repository_for
 
     # Validate the watchlists before anything is fetched or recorded: a bad rule is a config
-    # error (exit 2), not a crawl that dies in its first pipeline stage.
-    Matcher.from_file(config.watchlists_path)
+    # error (exit 2), not a crawl that dies in its first pipeline stage. Parsing and checking the
+    # rules is all the validation there is; the automaton is built by the match stage at its
+    # first item, so a crawl that finds nothing new never builds it.
+    load_watchlist(config.watchlists_path)
     repository = repository_for(config.database_url)
     started_at = datetime.now(UTC)
     run_id = repository.start_run(command)

@@ -1,0 +1,22 @@
+"""``pipelines/match.py``: the matcher is built at the first item, not when the crawl starts."""
+
+from __future__ import annotations
+
+from scrapy.crawler import Crawler
+from scrapy.utils.misc import build_from_crawler
+
+from pipelines.match import MatchStage
+from spiders.items import DocumentItem
+
+
+def test_matcher_is_built_at_the_first_item(crawler: Crawler) -> None:
+    stage = build_from_crawler(MatchStage, crawler)
+    assert stage.matcher is None  # a crawl that finds nothing new never builds it
+    item = DocumentItem(url="https://edb.example/a", source_id="edb", body=b"")
+    item.title = "EU-US Data Privacy Framework: adequacy decision adopted"
+    item.text = "The European Commission adopted its adequacy decision for the EU-US Data Privacy Framework."
+    item.language = "en"
+    item = stage.process_item(item)
+    assert stage.matcher is not None
+    assert item.flagged and "adequacy_decisions" in {t["topic"] for t in item.topics}
+    assert [c["code"] for c in item.countries][:2] in (["EU", "US"], ["US", "EU"])
