@@ -6,6 +6,7 @@ a child process per crawl (``python -m monitor run``).
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -147,6 +148,10 @@ def _run_crawl(
     spider = None
     try:
         process.crawl(crawler, **spider_kwargs)
+        # A process runs one crawl, and what is alive now (modules, settings, the engine) lives
+        # until it exits. Frozen, the collector's full passes during the crawl skip it, and so does
+        # the interpreter's last collection at exit, which took ~0.4 s of a 3 s unchanged rerun.
+        gc.freeze()
         process.start()
         stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
         spider = crawler.spider
