@@ -20,6 +20,22 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_SOURCES_FAILED = 3
 
+# Scrapy components a crawl never uses. Scrapy imports every key of EXTENSIONS and
+# DOWNLOADER_MIDDLEWARES to resolve it, even a key set to None, so these are taken out of the
+# ``*_BASE`` dicts instead: a crawl process then never imports aiohttp (the remote control,
+# ~0.1 s), twisted.conch (telnet) or tldextract (cookies). Cookies are off (COOKIES_ENABLED).
+UNUSED_COMPONENTS = {
+    "EXTENSIONS_BASE": ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl"),
+    "DOWNLOADER_MIDDLEWARES_BASE": ("scrapy.downloadermiddlewares.cookies.CookiesMiddleware",),
+}
+
+
+def _without_unused(name: str) -> dict[str, int]:
+    from scrapy.settings import default_settings
+
+    base: dict[str, int] = getattr(default_settings, name)
+    return {path: order for path, order in base.items() if path not in UNUSED_COMPONENTS[name]}
+
 
 @dataclass
 class CrawlReport:
@@ -74,15 +90,14 @@ def scrapy_settings(
         "CLOSESPIDER_TIMEOUT": polite.crawl_timeout,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
-        "EXTENSIONS": {
-            "scrapy.extensions.telnet.TelnetConsole": None,
-            "scrapy.extensions.remote_control.RemoteControl": None,
-            "spiders.extensions.progress.CrawlProgress": 500,
-        },
+        "REMOTE_CONTROL_ENABLED": False,
+        "EXTENSIONS_BASE": _without_unused("EXTENSIONS_BASE"),
+        "EXTENSIONS": {"spiders.extensions.progress.CrawlProgress": 500},
         # Live status on a terminal, a line a minute in logs; off when output is captured by tests.
         "MONITOR_PROGRESS": True,
         # Only http(s): a link to file:///etc/passwd or an s3 bucket is never followed.
         "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
+        "DOWNLOADER_MIDDLEWARES_BASE": _without_unused("DOWNLOADER_MIDDLEWARES_BASE"),
         "DOWNLOADER_MIDDLEWARES": {
             "spiders.middlewares.safety.PrivateAddressMiddleware": 60,
             # Ours replace Scrapy's at the same place in the chain.

@@ -37,3 +37,29 @@ def test_the_real_watchlists_pass_the_early_check() -> None:
     from monitor.matching.watchlist import load_watchlist
 
     assert load_watchlist(REPO / "config" / "watchlists.yaml").topics
+
+
+def test_unused_scrapy_components_are_neither_enabled_nor_imported() -> None:
+    # Scrapy imports every key of EXTENSIONS to resolve it, even one set to None: the unused
+    # ones are taken out of the *_BASE dicts, so aiohttp, twisted.conch and tldextract stay out.
+    probe = f"""
+import sys
+from scrapy.settings import Settings
+from scrapy.utils.conf import build_component_list
+from monitor.config import load_config
+from monitor.runner import scrapy_settings
+settings = Settings(scrapy_settings(load_config({str(REPO / "config")!r})))
+extensions, middlewares = (
+    build_component_list(settings.get_component_priority_dict_with_base(name))
+    for name in ("EXTENSIONS", "DOWNLOADER_MIDDLEWARES")
+)
+assert "spiders.extensions.progress.CrawlProgress" in extensions, extensions
+assert not [e for e in extensions if "telnet" in e or "remote_control" in e], extensions
+assert "spiders.middlewares.robots.StrictRobotsTxtMiddleware" in middlewares, middlewares
+assert "spiders.middlewares.retry.BackoffRetryMiddleware" in middlewares, middlewares
+assert not [m for m in middlewares if m.startswith("scrapy.") and ("cookies" in m or "robotstxt" in m)], middlewares
+assert "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware" in middlewares
+loaded = {{"aiohttp", "twisted.conch", "tldextract"}} & set(sys.modules)
+assert not loaded, loaded
+"""
+    subprocess.run([sys.executable, "-W", "error", "-c", probe], cwd=REPO, check=True, timeout=120)
