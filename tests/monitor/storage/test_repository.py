@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from monitor.storage.models import Article, ArticleCountry, Run, TopicMatch
-from monitor.storage.records import EndpointResult
+from monitor.storage.records import CountryRecord, EndpointResult
 from monitor.storage.repository import EndpointState
 
 from .factories import record, repository_with_sources
@@ -71,3 +71,68 @@ def test_prune_keeps_flagged_articles_and_their_evidence(database_url: str) -> N
         assert session.scalar(select(func.count()).select_from(ArticleCountry)) == 2
     assert repository.is_stored("https://dpa.example/old")  # not fetched again from a sitemap
     assert repository.prune(cutoff) == 0
+
+
+def _matches(repository, url: str = "https://dpa.example/news/1"):  # type: ignore[no-untyped-def]
+    with repository.sessions() as session:
+        article_id = session.scalar(select(Article.id).where(Article.canonical_url == url))
+        topics = sorted(session.scalars(select(TopicMatch.topic).where(TopicMatch.article_id == article_id)))
+        countries = sorted(
+            session.execute(
+                select(ArticleCountry.code, ArticleCountry.rank).where(ArticleCountry.article_id == article_id)
+            ).all()
+        )
+        return topics, countries
+
+
+def test_an_insert_stores_its_topics_and_countries_and_a_revision_replaces_them(database_url: str) -> None:
+    repository = repository_with_sources(database_url)
+    first = record(topics=["transfers", "localisation"], content_hash="a")
+    first.countries = [CountryRecord("FR", 0, 2, True), CountryRecord("EU", 1, 1, False)]
+    assert repository.upsert_article(first) == "inserted"
+    assert _matches(repository) == (["localisation", "transfers"], [("EU", 1), ("FR", 0)])
+    evidence = [{"term": "transfers", "at": [3, 12]}]
+    revised = record(topics=["transfers"], content_hash="b")
+    revised.topics[0].evidence = evidence
+    revised.countries = [CountryRecord("FR", 0, 1, True), CountryRecord("DE", 1, 1, False)]
+    assert repository.upsert_article(revised) == "updated"
+    assert _matches(repository) == (["transfers"], [("DE", 1), ("FR", 0)])
+    article = _article(repository)
+    assert [(t.topic, t.evidence) for t in article_topics(repository, article.id)] == [("transfers", evidence)]
+    # Unflagged now: no longer news.
+    assert repository.upsert_article(record(content_hash="c", countries=[])) == "updated"
+    assert _matches(repository) == ([], [])
+    assert _article(repository).flagged_at is None and _article(repository).revision == 3
+
+
+def article_topics(repository, article_id: int) -> list[TopicMatch]:  # type: ignore[no-untyped-def]
+    with repository.sessions() as session:
+        return list(session.scalars(select(TopicMatch).where(TopicMatch.article_id == article_id)))
+
+
+def test_the_signature_made_in_the_worker_is_stored_unless_cleaning_changed_the_text(database_url: str) -> None:
+    from monitor.storage.similarity import fingerprint
+
+    repository = repository_with_sources(database_url)
+    text = " ".join(f"word{n}" for n in range(60))
+    repository.upsert_article(record(text=text, fingerprint=b"made in the worker"))
+    assert _article(repository).fingerprint == b"made in the worker"
+    dirty = text + "\x00"
+    repository.upsert_article(record("https://dpa.example/news/2", text=dirty, fingerprint=b"of the dirty text"))
+    assert _article(repository, "https://dpa.example/news/2").fingerprint == fingerprint(text)
+    repository.upsert_article(record("https://dpa.example/news/3", text=text))
+    assert _article(repository, "https://dpa.example/news/3").fingerprint == fingerprint(text)
+
+
+def test_a_url_stored_by_another_process_becomes_a_revision(database_url: str) -> None:
+    from monitor.storage import dispose_all
+
+    repository = repository_with_sources(database_url)
+    assert repository.upsert_article(record(content_hash="a", topics=["transfers"])) == "inserted"
+    dispose_all()  # as if another process: a fresh engine and sessions
+    other = repository_with_sources(database_url)
+    assert other.upsert_article(record(content_hash="a", topics=["transfers"])) == "unchanged"
+    assert other.upsert_article(record(content_hash="b", topics=["transfers"])) == "updated"
+    with other.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Article)) == 1
+        assert session.scalar(select(func.count()).select_from(TopicMatch)) == 1
