@@ -9,7 +9,8 @@ in a process pool sized to the cores (``MONITOR_EXTRACT_WORKERS``, default ``os.
 0 runs it in the reactor thread, as ``monitor extract`` does). The workers are forked from a
 forkserver that has imported ``monitor.extraction`` only, so they start cheaply and carry no copy
 of Scrapy, the matcher or the database engine. The pool is made at the first item: a crawl that
-finds nothing new (an unchanged rerun) starts no forkserver, no resource tracker and no worker.
+finds nothing new (an unchanged rerun) starts no forkserver, no resource tracker and no worker,
+and this process imports the worker's module (datasketch, numpy, scipy) only when it extracts.
 
 Back-pressure: nothing here queues without bound. An item waits in the pool while its response
 is still "active" in Scrapy's scraper slot; once the bodies of active responses exceed
@@ -25,7 +26,7 @@ import multiprocessing
 import os
 from collections.abc import Coroutine
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
@@ -33,9 +34,10 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
-from monitor.extraction import Extracted
-from pipelines.extract_worker import extract_and_sign, warm
 from spiders.items import DocumentItem
+
+if TYPE_CHECKING:
+    from monitor.extraction import Extracted
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -94,12 +96,16 @@ class ExtractStage:
     def _start_pool(self) -> ProcessPoolExecutor:
         # Even an idle ProcessPoolExecutor spawns multiprocessing's resource tracker (its queues'
         # semaphores need one under forkserver); made here, a crawl with no item never pays for it.
+        from pipelines.extract_worker import warm
+
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(WORKER_PRELOAD)
         self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm)
         return self.pool
 
     async def extract_in_pool(self, item: DocumentItem, pool: ProcessPoolExecutor) -> DocumentItem:
+        from pipelines.extract_worker import extract_and_sign
+
         args, kwargs = _arguments(item)
         item.body = b""  # the worker has its copy; do not hold the bytes while it works
         result, signature = await maybe_deferred_to_future(_deferred(pool.submit(extract_and_sign, args, kwargs)))
@@ -107,6 +113,8 @@ class ExtractStage:
 
     def extract_now(self, item: DocumentItem) -> DocumentItem:
         """The synchronous path: extract in this thread (``monitor extract``, benchmarks, workers=0)."""
+        from pipelines.extract_worker import extract_and_sign
+
         args, kwargs = _arguments(item)
         item.body = b""
         return self.apply(item, *extract_and_sign(args, kwargs))

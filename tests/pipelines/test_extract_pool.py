@@ -119,7 +119,8 @@ def test_pooled_stage_gives_the_same_fields_as_the_synchronous_one() -> None:
 
 def test_a_crawl_without_items_starts_no_process() -> None:
     # An unchanged rerun extracts nothing: no forkserver, resource tracker or worker to start and
-    # wait for. The check runs in a child, where no earlier test has started any of them.
+    # wait for, no worker libraries to import. The check runs in a child, where no earlier test
+    # has started or imported any of them.
     probe = (
         "import multiprocessing.resource_tracker as rt\n"
         "from scrapy.utils.misc import build_from_crawler\n"
@@ -131,5 +132,7 @@ def test_a_crawl_without_items_starts_no_process() -> None:
         "stage.close_spider()\n"
         "assert stage.pool is None\n"
         "assert rt._resource_tracker._pid is None, 'resource tracker started'\n"
+        "import sys\n"
+        "assert 'pipelines.extract_worker' not in sys.modules, 'worker module (datasketch, scipy) imported'\n"
     )
     subprocess.run([sys.executable, "-W", "error", "-c", probe], cwd=REPO, check=True, timeout=120)
