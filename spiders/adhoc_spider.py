@@ -66,9 +66,11 @@ class AdhocSpider(MonitorSpider):
     def budget_left(self) -> bool:
         return self.pages_requested < self.max_pages
 
-    def follow(self, url: str, depth: int, stored: set[str] | None = None) -> scrapy.Request | None:
+    def follow(
+        self, url: str, depth: int, stored: set[str] | None = None, canonical: str | None = None
+    ) -> scrapy.Request | None:
         """A request for ``url``, or None; ``stored`` is what ``stored_urls`` said of the listing's links."""
-        canonical = canonical_url(url)
+        canonical = canonical or canonical_url(url)
         if canonical in self.visited or not same_site(url, self.start_url) or not self.budget_left():
             return None
         if clean_url(canonical) in stored if stored is not None else self.repository.is_stored(canonical):
@@ -151,8 +153,9 @@ class AdhocSpider(MonitorSpider):
         links = [url for url in article_links(response, None) if not NON_ARTICLE.search(url)]
         # One query for the listing's links, not one per link: an unchanged rerun of a big site
         # spent most of its time in these look-ups.
-        stored = self.repository.stored_urls(canonical_url(url) for url in links)
-        for url in links:
-            request = self.follow(url, depth + 1, stored)
+        canonicals = [canonical_url(url) for url in links]  # once a link: half a rerun's listing work
+        stored = self.repository.stored_urls(canonicals)
+        for url, canonical in zip(links, canonicals, strict=True):
+            request = self.follow(url, depth + 1, stored, canonical)
             if request is not None:
                 yield request
