@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from monitor.errors import StorageError
 from monitor.storage.models import (
     Article,
     ArticleCountry,
@@ -103,44 +104,61 @@ class Repository:
             "revision": 1,
             "flagged_at": now if record.flagged else None,
         }
-        with self.sessions.begin() as session:
-            # The common case, a new URL, is one INSERT ... ON CONFLICT DO NOTHING RETURNING id and
-            # an executemany each for topics and countries: the ORM's select, unit of work and
-            # identity map cost more than the SQL itself (2.6 ms an article in bench_pipeline.py).
-            insert_article = _insert_new_article(session)
+        # A connection, not a session, for the common case, a new URL: one INSERT ... ON CONFLICT
+        # DO NOTHING RETURNING id and an executemany each for topics and countries. The ORM's
+        # select, unit of work and identity map cost more than the SQL itself (store was 2.6 ms of
+        # a page in bench_pipeline.py, 5.6 ms an article in the crawl process).
+        engine: Engine = self.sessions.kw["bind"]
+        with engine.begin() as connection:
+            statement = _insert_new_article(connection.dialect.name)
             for _attempt in range(_UPSERT_ATTEMPTS):
-                article_id = session.execute(insert_article, new_row).scalar()
+                article_id = connection.execute(statement, new_row).scalar()
                 if article_id is not None:
-                    _insert_matches(session, article_id, record)
+                    _insert_matches(connection, article_id, record)
                     return "inserted"
-                row = session.scalar(select(Article).where(Article.canonical_url == canonical))
-                if row is not None:
-                    break
+                # Stored already, or a concurrent run has just stored it: a revision, rare enough
+                # for the ORM, in the same transaction.
+                with Session(bind=connection) as session:
+                    outcome = self._revise(session, canonical, record, values, signature, now)
+                if outcome is not None:
+                    return outcome
                 # Pruned between the two statements (PostgreSQL, read committed): insert again.
-            else:
-                raise IntegrityError("article upsert kept conflicting", None, BaseException())
-            # The URL is stored (or a concurrent run has just stored it): a revision, rare enough
-            # for the ORM.
-            if record.content_hash and row.content_hash == record.content_hash:
-                return "unchanged"
-            old_topics = {match.topic for match in row.topics}
-            for key, value in values.items():
-                setattr(row, key, value)
-            row.fingerprint = signature
-            row.revision += 1
-            row.updated_at = now
-            new_topics = {topic.topic for topic in record.topics}
-            # A revised article is news again only when what it is about changed.
-            if record.flagged and new_topics != old_topics:
-                row.flagged_at = now
-            elif not record.flagged:
-                row.flagged_at = None
-            # The old matches go before the new ones go in: a revision that keeps a topic or a
-            # country would break the (article, topic) and (article, code) unique keys.
-            session.execute(delete(TopicMatch).where(TopicMatch.article_id == row.id))
-            session.execute(delete(ArticleCountry).where(ArticleCountry.article_id == row.id))
-            _insert_matches(session, row.id, record)
-            return "updated"
+        raise StorageError(f"upsert of {canonical} conflicted {_UPSERT_ATTEMPTS} times with no row to revise")
+
+    @staticmethod
+    def _revise(
+        session: Session,
+        canonical: str,
+        record: ArticleRecord,
+        values: dict[str, Any],
+        signature: bytes | None,
+        now: datetime,
+    ) -> Outcome | None:
+        """Update the stored article at ``canonical``; None when there is none (any more)."""
+        row = session.scalar(select(Article).where(Article.canonical_url == canonical))
+        if row is None:
+            return None
+        if record.content_hash and row.content_hash == record.content_hash:
+            return "unchanged"
+        old_topics = {match.topic for match in row.topics}
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.fingerprint = signature
+        row.revision += 1
+        row.updated_at = now
+        new_topics = {topic.topic for topic in record.topics}
+        # A revised article is news again only when what it is about changed.
+        if record.flagged and new_topics != old_topics:
+            row.flagged_at = now
+        elif not record.flagged:
+            row.flagged_at = None
+        session.flush()
+        # The old matches go before the new ones go in: a revision that keeps a topic or a
+        # country would break the (article, topic) and (article, code) unique keys.
+        session.execute(delete(TopicMatch).where(TopicMatch.article_id == row.id))
+        session.execute(delete(ArticleCountry).where(ArticleCountry.article_id == row.id))
+        _insert_matches(session.connection(), row.id, record)
+        return "updated"
 
     # -- endpoints -----------------------------------------------------------------------
     def endpoint_state(self, url: str) -> EndpointState | None:
@@ -321,10 +339,9 @@ def _signature(record: ArticleRecord, text: str) -> bytes | None:
     return fingerprint(text)
 
 
-def _insert_new_article(session: Session) -> Any:
+def _insert_new_article(dialect: str) -> Any:
     """``INSERT INTO articles ... ON CONFLICT (canonical_url) DO NOTHING RETURNING id`` for the
-    session's backend (SQLite >= 3.35 and PostgreSQL both have it); built once per backend."""
-    dialect = session.get_bind().dialect.name
+    backend (SQLite >= 3.35 and PostgreSQL both have it); built once per backend."""
     statement = _INSERT_NEW_ARTICLE.get(dialect)
     if statement is None:
         if dialect == "postgresql":
@@ -347,10 +364,10 @@ _INSERT_NEW_ARTICLE: dict[str, Any] = {}
 _UPSERT_ATTEMPTS = 3
 
 
-def _insert_matches(session: Session, article_id: int, record: ArticleRecord) -> None:
+def _insert_matches(connection: Connection, article_id: int, record: ArticleRecord) -> None:
     """The article's topic and country rows, one executemany each."""
     if record.topics:
-        session.execute(
+        connection.execute(
             insert(TopicMatch),
             [
                 {
@@ -364,7 +381,7 @@ def _insert_matches(session: Session, article_id: int, record: ArticleRecord) ->
             ],
         )
     if record.countries:
-        session.execute(
+        connection.execute(
             insert(ArticleCountry),
             [
                 {"article_id": article_id, "code": c.code, "rank": c.rank, "mentions": c.mentions, "focus": c.focus}
