@@ -92,7 +92,7 @@ def our_path(
         store = build_from_crawler(StoreStage, crawler)
         # Warm-up outside the timing: the matcher's automaton and the language model load once
         # per process in a crawl too.
-        match.matcher.match("warm-up", "warm-up text")
+        match.build().match("warm-up", "warm-up text")
         from monitor.extraction.language import detect_language
 
         detect_language("a sentence of plain English text to load the model")
