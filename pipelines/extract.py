@@ -46,6 +46,12 @@ _T = TypeVar("_T")
 # once there makes every forked worker ready at once.
 WORKER_PRELOAD = ["pipelines.extract_worker"]
 
+# Sent when the pool is made, i.e. at the crawl's first item. Later stages that build something
+# lazily (the match stage's automaton) build it now, while the workers boot, rather than when the
+# first result comes back: by then the pool has finished a backlog, and a reactor busy building
+# would let it through in one burst instead of at the workers' pace.
+pool_started = object()
+
 
 def _arguments(item: DocumentItem) -> tuple[tuple[Any, ...], dict[str, Any]]:
     args = (item.body, item.url, item.headers.get("content-type"))
@@ -62,6 +68,7 @@ def _arguments(item: DocumentItem) -> tuple[tuple[Any, ...], dict[str, Any]]:
 
 class ExtractStage:
     def __init__(self, crawler: Crawler, workers: int = 0) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.workers = workers
         self.pooled = False  # set by open_spider; a stage used outside a crawl extracts in place
@@ -101,6 +108,7 @@ class ExtractStage:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(WORKER_PRELOAD)
         self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm)
+        self.crawler.signals.send_catch_log(pool_started)
         return self.pool
 
     async def extract_in_pool(self, item: DocumentItem, pool: ProcessPoolExecutor) -> DocumentItem:

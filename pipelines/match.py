@@ -3,8 +3,9 @@
 A fired topic rule flags the item; the evidence (rule, surface strings, character spans) and a
 one-line reason go with it so the digest can say why.
 
-The matcher is built at the first item: the gazetteer and automaton take a moment to build
-(~0.3 s), which a crawl that finds nothing new (an unchanged rerun) need not spend. The watchlist
+The matcher is built at the crawl's first item (when the extraction pool starts, or at the first
+item here without one): the gazetteer and automaton take a moment to build (~0.3 s), which a crawl
+that finds nothing new (an unchanged rerun) need not spend. The watchlist
 file itself is validated before the crawl starts (``monitor.runner``), so a bad rule is still a
 config error and not a failure at the first item.
 """
@@ -17,6 +18,7 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from monitor.matching import Matcher
+from pipelines.extract import pool_started
 from spiders.items import DocumentItem
 
 
@@ -28,12 +30,17 @@ class MatchStage:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MatchStage:
-        return cls(Path(crawler.settings.get("MONITOR_WATCHLISTS")), crawler)
+        stage = cls(Path(crawler.settings.get("MONITOR_WATCHLISTS")), crawler)
+        crawler.signals.connect(stage.build, signal=pool_started)
+        return stage
 
-    def process_item(self, item: DocumentItem, spider: Spider | None = None) -> DocumentItem:
+    def build(self) -> Matcher:
         if self.matcher is None:
             self.matcher = Matcher.from_file(self.watchlists)  # cached: one build per process
-        result = self.matcher.match(item.title, item.text, item.language)
+        return self.matcher
+
+    def process_item(self, item: DocumentItem, spider: Spider | None = None) -> DocumentItem:
+        result = (self.matcher or self.build()).match(item.title, item.text, item.language)
         item.topics = [
             {
                 "topic": hit.topic,

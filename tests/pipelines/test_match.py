@@ -20,3 +20,12 @@ def test_matcher_is_built_at_the_first_item(crawler: Crawler) -> None:
     assert stage.matcher is not None
     assert item.flagged and "adequacy_decisions" in {t["topic"] for t in item.topics}
     assert [c["code"] for c in item.countries][:2] in (["EU", "US"], ["US", "EU"])
+
+
+def test_matcher_is_built_when_the_extraction_pool_starts(crawler: Crawler) -> None:
+    # Built while the workers boot, not when their first result is back and a backlog waits.
+    from pipelines.extract import pool_started
+
+    stage = build_from_crawler(MatchStage, crawler)
+    crawler.signals.send_catch_log(pool_started)
+    assert stage.matcher is not None
