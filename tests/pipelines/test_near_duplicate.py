@@ -18,7 +18,6 @@ def _stage(database_url: str) -> NearDuplicateStage:
     crawler = get_crawler(settings_dict={"MONITOR_DB_URL": database_url})
     crawler.stats.open_spider()
     stage = NearDuplicateStage.from_crawler(crawler)
-    stage.open_spider()
     return stage
 
 
