@@ -87,7 +87,7 @@ def our_path(
         normalize = NormalizeUrlStage()
         extract = build_from_crawler(ExtractStage, crawler)
         near = build_from_crawler(NearDuplicateStage, crawler)
-        near.open_spider()
+        near.load()
         match = build_from_crawler(MatchStage, crawler)
         store = build_from_crawler(StoreStage, crawler)
         # Warm-up outside the timing: the matcher's automaton and the language model load once
