@@ -34,7 +34,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from common import BENCH, ROOT, WORK, corpus_pages, merge_results
+from common import BENCH, ROOT, WORK, corpus_pages, report
 
 LINKS_PER_LISTING = 50
 FEED_ITEMS = 50
@@ -325,11 +325,7 @@ def main(argv: list[str] | None = None) -> int:
               f"peak memory {big.peak_tree_pss_mb:.0f} MB ({figures['peak_rss_growth']:+.0%} over {args.pages})")
         for leftover in WORK.glob("e2e-big.db*"):
             leftover.unlink()
-    for key, value in figures.items():
-        print(f"{key} = {value}")
-    if args.json:
-        merge_results(figures, args.json)
-    return 0
+    return report(figures, args.json)
 
 
 if __name__ == "__main__":

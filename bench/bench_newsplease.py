@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from bench_pipeline import our_path, page_urls
-from common import BENCH, CORPUS, corpus_pages, merge_results
+from common import BENCH, CORPUS, corpus_pages, report
 
 from monitor.storage import dispose_all
 
@@ -75,11 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"news-please: {figures['newsplease_ms_per_page']} ms/page CPU ({theirs['failed']} pages raised); "
           f"ours: {figures['ours_ms_per_page_vs_newsplease']} ms/page")
-    for key, value in figures.items():
-        print(f"{key} = {value}")
-    if args.json:
-        merge_results(figures, args.json)
-    return 0
+    return report(figures, args.json)
 
 
 if __name__ == "__main__":

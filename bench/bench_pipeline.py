@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import CORPUS, ROOT, corpus_pages, merge_results
+from common import CORPUS, ROOT, corpus_pages, report
 
 from monitor.storage import dispose_all, repository_for
 from spiders.items import DocumentItem
@@ -184,11 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     total = sum(stage_seconds.values())
     for stage, seconds in stage_seconds.items():
         print(f"    {stage:<32} {seconds / total:6.1%} of our path")
-    for key, value in figures.items():
-        print(f"{key} = {value}")
-    if args.json:
-        merge_results(figures, args.json)
-    return 0
+    return report(figures, args.json)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,15 @@ def best_of(fn: Callable[[], object], rounds: int) -> tuple[float, list[float]]:
     return min(times), times
 
 
+def report(figures: dict[str, object], json_path: Path | None) -> int:
+    """Print ``key = value`` lines (what run_all.py reads) and merge them into ``json_path``."""
+    for key, value in figures.items():
+        print(f"{key} = {value}")
+    if json_path:
+        merge_results(figures, json_path)
+    return 0
+
+
 def merge_results(figures: dict[str, object], path: Path = RESULTS) -> None:
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     data.update(figures)
