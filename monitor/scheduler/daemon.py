@@ -108,9 +108,12 @@ class Daemon:
             signal.signal(signal.SIGTERM, self.request_stop)
             signal.signal(signal.SIGINT, self.request_stop)
         self.add_jobs(run_now=run_now)
-        self.scheduler.start()
+        # Started paused so that each job's next run is logged before any job (a run-now job
+        # included) can start and log over it.
+        self.scheduler.start(paused=True)
         log.info("scheduler started with %d jobs", len(self.jobs))
         self.log_next_runs()
+        self.scheduler.resume()
         if on_started is not None:
             on_started()
         while not self.stop_requested.wait(timeout=1.0):
