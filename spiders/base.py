@@ -192,13 +192,6 @@ class MonitorSpider(scrapy.Spider):
             )
             return {url: fetched for url, fetched in rows if fetched is not None}
 
-    def new_link_count(self, urls: Iterable[str]) -> int:
-        canonicals = [canonical_url(url) for url in urls]
-        stored = self.repository.stored_urls(canonicals)
-        return sum(
-            1 for canonical in canonicals if canonical not in stored and canonical not in self.requested
-        )
-
     def parse_article(self, response: Response) -> Iterator[DocumentItem]:
         source = response.meta["source"]
         if (

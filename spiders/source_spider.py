@@ -201,9 +201,11 @@ class SourceSpider(MonitorSpider):
             self.endpoint_ok(response, len(links), None)
         if self.probe:
             return
-        fresh = self.new_link_count(links)
         self.crawler.stats.inc_value("listings/pages")
-        yield from self.article_requests(source, [(url, {}) for url in links], via="listing")
+        # The requests are exactly the links neither stored nor already requested in this run.
+        requests = list(self.article_requests(source, [(url, {}) for url in links], via="listing"))
+        fresh = len(requests)
+        yield from requests
         limit = listing.max_pages or self.settings.getint("MONITOR_MAX_PAGES_PER_LISTING", 5)
         pages_done = page - listing.first_page + 1
         # Regulators' CMSs answer 200 with an empty list past the last page, and an unchanged
