@@ -152,9 +152,10 @@ def _run_crawl(
     load_watchlist(config.watchlists_path)
     repository = repository_for(config.database_url)
     started_at = datetime.now(UTC)
-    run_id = repository.start_run(command)
+    run_id = repository.start_run(command, spider_cls.covered_sources(**spider_kwargs))
     settings = scrapy_settings(config, allow_private=allow_private, allowed_hosts=allowed_hosts, overrides=overrides)
-    settings["MONITOR_RESUME_PAGINATION"] = not repository.previous_run_complete(run_id)
+    # The spider records its fetches under this run; only this run promotes their validators.
+    settings["MONITOR_RUN_ID"] = run_id
     process = CrawlerProcess(settings)
     quiet_libraries()
     crawler = process.create_crawler(spider_cls)
@@ -182,5 +183,11 @@ def _run_crawl(
         failed = dict(getattr(spider, "failed_sources", {}) or {})
         if status == "ok" and failed:
             status = "partial"
-        repository.finish_run(run_id, status, stats)
+        repository.finish_run(
+            run_id,
+            status,
+            stats,
+            incomplete_sources=set(getattr(spider, "sources_with_failed_articles", ()) or ()),
+            failed_sources=set(failed),
+        )
     return CrawlReport(run_id=run_id, started_at=started_at, status=status, stats=stats, failed_sources=failed)

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -16,11 +17,17 @@ from monitor.extraction.document import detect_kind
 from monitor.storage import Repository, repository_for
 from monitor.storage.records import EndpointResult
 from monitor.urls import canonical_url
+from spiders import errors
 from spiders.discovery import looks_like_article
 from spiders.errors import classify_failure
 from spiders.items import DocumentItem
 
 log = logging.getLogger(__name__)
+
+# Article failures that a later run cannot undo: refused by the site's robots.txt or by our own
+# address check. They keep nothing unpromoted; a source with one such link would otherwise never
+# get a conditional GET again.
+DELIBERATE_REFUSALS = frozenset({errors.ROBOTS_DENIED, errors.UNSAFE})
 
 # Article pages are fetched after the feeds and listings that name them, so a run that is cut
 # short (timeout, page limit) has at least polled every source once.
@@ -40,7 +47,38 @@ class MonitorSpider(scrapy.Spider):
         # False for probes (``monitor sources check``): a probe fetches no articles, so its
         # validators must not let the next real run take a 304 as "nothing new".
         self.record_validators = True
+        # Sources with an article (or a later listing page) that this run did not store: the run
+        # leaves their validators unpromoted, so the next run reads them in full (``finish_run``).
         self.sources_with_failed_articles: set[str] = set()
+
+    @classmethod
+    def covered_sources(cls, **spider_kwargs: Any) -> list[str]:
+        """The source ids a crawl with these arguments sets out to cover (recorded with the run)."""
+        return []
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> MonitorSpider:
+        spider: MonitorSpider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.item_failed, signal=signals.item_error)
+        return spider
+
+    @property
+    def run_id(self) -> int | None:
+        """The run this crawl records its fetches under; None for probes and bare spiders in tests."""
+        if not self.record_validators:
+            return None
+        value = self.settings.get("MONITOR_RUN_ID")
+        return int(value) if value is not None else None
+
+    def source_incomplete(self, source_id: str) -> None:
+        """Something of this source was not stored: keep this run's validators of it unpromoted."""
+        self.sources_with_failed_articles.add(source_id)
+
+    def item_failed(self, item: Any, response: Any, spider: Any, failure: Failure) -> None:
+        """A pipeline stage raised (not DropItem): the article was fetched but never stored."""
+        source_id = getattr(item, "source_id", None)
+        if source_id:
+            self.source_incomplete(source_id)
 
     @property
     def repository(self) -> Repository:
@@ -92,7 +130,11 @@ class MonitorSpider(scrapy.Spider):
         endpoint = response.meta["endpoint"]
         self.repository.record_endpoint(
             EndpointResult(
-                source_id=endpoint["source_id"], url=endpoint["url"], kind=endpoint["kind"], status=304
+                source_id=endpoint["source_id"],
+                url=endpoint["url"],
+                kind=endpoint["kind"],
+                status=304,
+                run_id=self.run_id,
             )
         )
         return True
@@ -110,6 +152,7 @@ class MonitorSpider(scrapy.Spider):
                 last_modified=_header(response, "Last-Modified") if self.record_validators else None,
                 items_seen=items_seen,
                 newest_item_at=newest,
+                run_id=self.run_id,
             )
         )
 
@@ -232,11 +275,10 @@ class MonitorSpider(scrapy.Spider):
         source = request.meta.get("source") if request is not None else None
         self.crawler.stats.inc_value("articles/failed")
         self.crawler.stats.inc_value(f"articles/failed/{error_class}")
-        if source is not None and source.id not in self.sources_with_failed_articles:
+        if source is not None and error_class not in DELIBERATE_REFUSALS:
             # Keep this run's ETag/Last-Modified of the source unsaved, so the next run reads its
             # feeds and listings in full and asks for the missing article again.
-            self.sources_with_failed_articles.add(source.id)
-            self.repository.discard_pending_validators(source.id)
+            self.source_incomplete(source.id)
         log.warning(
             "source %s: article %s: %s (%s)",
             getattr(source, "id", "?"),

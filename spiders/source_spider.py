@@ -45,9 +45,19 @@ class SourceSpider(MonitorSpider):
         self.probe = probe
         self.record_validators = not probe
         self.started_at = datetime.now(UTC)
+        # Listing entry points whose last crawl never completed, read before this run records any.
+        self.unfinished: set[str] = set()
+
+    @classmethod
+    def covered_sources(cls, **spider_kwargs: Any) -> list[str]:
+        if spider_kwargs.get("probe"):
+            return []
+        return [source.id for source in spider_kwargs.get("sources", [])]
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         conditional = not self.probe
+        if not self.probe:
+            self.unfinished = self.repository.unfinished_endpoints([source.id for source in self.sources])
         for source in self.sources:
             for feed in source.feeds:
                 yield self.endpoint_request(
@@ -209,10 +219,11 @@ class SourceSpider(MonitorSpider):
         limit = listing.max_pages or self.settings.getint("MONITOR_MAX_PAGES_PER_LISTING", 5)
         pages_done = page - listing.first_page + 1
         # Regulators' CMSs answer 200 with an empty list past the last page, and an unchanged
-        # site needs no second page: stop when a page brings nothing new. After a run that did
-        # not finish, page on while pages have links at all: the pages it never reached may
-        # hold articles that are not stored.
-        resume = self.settings.getbool("MONITOR_RESUME_PAGINATION")
+        # site needs no second page: stop when a page brings nothing new. When the last crawl of
+        # this listing did not complete (killed, cut by the time limit, an article not stored),
+        # page on while pages have links at all: the pages it never reached may hold articles
+        # that are not stored.
+        resume = listing.url in self.unfinished
         if (fresh == 0 and not (resume and links)) or pages_done >= limit:
             if fresh and pages_done >= limit:
                 self.crawler.stats.inc_value("listings/page_limit_reached")
@@ -231,4 +242,8 @@ class SourceSpider(MonitorSpider):
         """A later listing page failing is logged; the endpoint's health follows its first page."""
         error_class, cause = errors.classify_failure(failure)
         self.crawler.stats.inc_value("listings/page_failed")
+        # The pages past this one were not read: the next run must page on through it.
+        endpoint = failure.request.meta.get("endpoint") or {}
+        if endpoint.get("source_id"):
+            self.source_incomplete(endpoint["source_id"])
         log.warning("listing page %s: %s (%s)", getattr(failure.request, "url", "?"), cause, error_class)

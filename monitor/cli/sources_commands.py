@@ -46,16 +46,28 @@ def _age(moment: datetime | None, now: datetime) -> str:
     return f"{moment:%Y-%m-%d}" + (f" ({days} d)" if days > 0 else "")
 
 
-def health_table(sources: list[Source], endpoints: list[Endpoint], title: str) -> Table:
-    """One row per entry point; ``status`` is ``ok``, ``304`` or the error class."""
+def health_table(
+    sources: list[Source],
+    endpoints: list[Endpoint],
+    title: str,
+    complete: dict[str, datetime] | None = None,
+) -> Table:
+    """One row per entry point; ``status`` is ``ok``, ``304`` or the error class.
+
+    With ``complete`` (source id -> when a run last crawled it completely), a ``complete`` column
+    shows it on each source's first row, ``never`` for a source no run has crawled completely.
+    """
     now = datetime.now(UTC)
     by_url = {row.url: row for row in endpoints}
     by_source: dict[str, list[Endpoint]] = {}
     for row in endpoints:
         by_source.setdefault(row.source_id, []).append(row)
     table = Table(title=title, expand=False)
-    for column in ("source", "kind", "jur.", "on", "entry point", "status", "error class", "fails", "items",
-                   "newest item", "checked"):
+    columns = ["source", "kind", "jur.", "on", "entry point", "status", "error class", "fails", "items",
+               "newest item", "checked"]
+    if complete is not None:
+        columns.insert(4, "complete")
+    for column in columns:
         table.add_column(column, overflow="fold", no_wrap=column not in ("entry point", "source"))
     for source in sources:
         rows: list[tuple[str, str, Endpoint | None]] = [
@@ -64,15 +76,21 @@ def health_table(sources: list[Source], endpoints: list[Endpoint], title: str) -
         named = {url for _kind, url, _row in rows}
         # Sitemaps found through robots.txt, and child sitemaps of an index.
         rows += [(row.kind, row.url, row) for row in by_source.get(source.id, []) if row.url not in named]
+        last_complete = (complete or {}).get(source.id)
         for index, (kind, url, row) in enumerate(rows):
             status = "never checked"
             if row is not None and row.last_checked_at is not None:
                 status = "failed" if row.error_class else ("not modified" if row.last_status == 304 else "ok")
-            table.add_row(
+            first = [
                 source.id if index == 0 else "",
                 kind,
                 source.jurisdiction if index == 0 else "",
                 ("yes" if source.enabled else "no") if index == 0 else "",
+            ]
+            if complete is not None:
+                first.append((f"{last_complete:%Y-%m-%d %H:%M}" if last_complete else "never") if index == 0 else "")
+            table.add_row(
+                *first,
                 url,
                 status if row is None or row.last_status is None else f"{status} ({row.last_status})",
                 (row.error_class or "") if row else "",
@@ -104,9 +122,14 @@ def sources_main(ctx: typer.Context) -> None:
 
 @sources_app.command("list")
 def list_sources(ctx: typer.Context) -> None:
-    """Every configured source with its entry points and their last known health."""
+    """Every configured source with its last complete crawl, its entry points and their last known health."""
+    from monitor.storage import repository_for
+
     config = state(ctx).config()
-    table = health_table(config.sources, _endpoints(config.database_url), f"{len(config.sources)} sources")
+    complete = repository_for(config.database_url).last_complete_crawls()
+    table = health_table(
+        config.sources, _endpoints(config.database_url), f"{len(config.sources)} sources", complete=complete
+    )
     _console().print(table)
 
 

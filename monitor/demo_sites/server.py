@@ -259,6 +259,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, head: bool) -> None:
         owner = self.server.owner
         site = self.server.site
+        if owner.page_delay:
+            time.sleep(owner.page_delay)
         resolved = owner.resolve(site, self.path)
         if resolved.location is not None:
             self._respond(HTTPStatus.MOVED_PERMANENTLY, b"", head, extra={"Location": resolved.location})
@@ -334,7 +336,12 @@ class FixtureServer:
     """
 
     def __init__(
-        self, root: Path = SITES_ROOT, sites: list[str] | None = None, host: str = "127.0.0.1", base_port: int = 0
+        self,
+        root: Path = SITES_ROOT,
+        sites: list[str] | None = None,
+        host: str = "127.0.0.1",
+        base_port: int = 0,
+        page_delay: float = 0.0,
     ) -> None:
         if not _is_loopback(host):
             raise ValueError(f"the fixture server binds to loopback addresses only, not {host!r}")
@@ -349,6 +356,9 @@ class FixtureServer:
         # 0: OS-chosen ports (tests). The demo uses fixed ports so that its URLs, and so the
         # canonical URLs it stores, are the same from one run to the next.
         self.base_port = base_port
+        # Seconds each response waits before it is sent: a crawl that takes long enough for a
+        # test to kill it part-way (tests/e2e/test_killed_runs.py).
+        self.page_delay = page_delay
         self._servers: dict[str, _SiteServer] = {}
         self._threads: list[threading.Thread] = []
         self._log: list[RequestRecord] = []

@@ -53,11 +53,17 @@ class Endpoint(Base):
     kind: Mapped[str] = mapped_column(String(16))  # feed | listing | sitemap | page
     etag: Mapped[str | None] = mapped_column(String(512))
     last_modified: Mapped[str | None] = mapped_column(String(128))
-    # Validators seen by a run that has not finished yet. They become ``etag``/``last_modified``
-    # only when the run completes: a run killed after polling a feed but before storing its
-    # articles must not make the next run's conditional GET answer 304 and lose those articles.
+    # Validators seen by a run that has not finished yet, and that run. They become
+    # ``etag``/``last_modified`` only when that same run finishes with every article of the
+    # source stored: a run killed after polling a feed but before storing its articles must not
+    # make a later run's conditional GET answer 304 and lose those articles. A ``pending_run_id``
+    # left set is a crawl of this endpoint that never completed: the next run pages its listing
+    # on past a page with nothing new.
     pending_etag: Mapped[str | None] = mapped_column(String(512))
     pending_last_modified: Mapped[str | None] = mapped_column(String(128))
+    pending_run_id: Mapped[int | None] = mapped_column(Integer)
+    # When a run last completed this endpoint (its validators promoted).
+    last_complete_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_status: Mapped[int | None] = mapped_column(Integer)
     error_class: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -154,6 +160,21 @@ class Run(Base):
     stored: Mapped[int] = mapped_column(Integer, default=0)
     flagged: Mapped[int] = mapped_column(Integer, default=0)
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class RunSource(Base):
+    """A source that a run set out to crawl, and whether that run crawled it completely.
+
+    ``complete``: the run finished, every entry point of the source answered and every article
+    they named was stored. ``incomplete``: it did not (an article or entry point failed, the run
+    hit its time limit or failed). ``running``: the run is under way, or was killed.
+    """
+
+    __tablename__ = "run_sources"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running | complete | incomplete
 
 
 class Digest(Base):

@@ -61,3 +61,5 @@ class EndpointResult:
     last_modified: str | None = None
     items_seen: int = 0
     newest_item_at: datetime | None = None
+    # The run that fetched it; None for a probe, whose validators are never kept.
+    run_id: int | None = None

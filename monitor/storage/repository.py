@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +20,7 @@ from monitor.storage.models import (
     Endpoint,
     PrunedUrl,
     Run,
+    RunSource,
     SourceRow,
     TopicMatch,
 )
@@ -167,7 +168,11 @@ class Repository:
             return None if row is None else EndpointState(row.etag, row.last_modified)
 
     def record_endpoint(self, result: EndpointResult) -> None:
-        """Store one fetch outcome; failures count up, a success resets the count."""
+        """Store one fetch outcome; failures count up, a success resets the count.
+
+        A success within a run (``result.run_id``) leaves the validators pending for that run: see
+        ``finish_run``. A probe (no run id) records health only.
+        """
         now = utcnow()
         with self.sessions.begin() as session:
             row = session.scalar(select(Endpoint).where(Endpoint.url == result.url))
@@ -188,58 +193,86 @@ class Repository:
             row.last_error = None
             row.consecutive_failures = 0
             row.last_success_at = now
-            if result.etag is not None or result.last_modified is not None:
-                # Held back until the run completes; see Endpoint.pending_etag.
-                row.pending_etag = clean_text(result.etag, 512) or None
-                row.pending_last_modified = clean_text(result.last_modified, 128) or None
+            if result.run_id is not None:
+                row.pending_run_id = result.run_id
+                if result.status == 304:
+                    # Unchanged since the validators we sent: they stay the ones to send.
+                    row.pending_etag, row.pending_last_modified = row.etag, row.last_modified
+                else:
+                    row.pending_etag = clean_text(result.etag, 512) or None
+                    row.pending_last_modified = clean_text(result.last_modified, 128) or None
             if result.status != 304:
                 row.items_seen = result.items_seen
             if result.newest_item_at and (row.newest_item_at is None or result.newest_item_at > row.newest_item_at):
                 row.newest_item_at = result.newest_item_at
+
+    def unfinished_endpoints(self, source_ids: Collection[str] | None = None) -> set[str]:
+        """URLs of endpoints whose last crawl began and never completed (killed, timed out, or an
+        article behind it was not stored): their listings must page on past a page with nothing new."""
+        query = select(Endpoint.url).where(Endpoint.pending_run_id.is_not(None))
+        with self.sessions() as session:
+            if source_ids is None:
+                return set(session.scalars(query))
+            found: set[str] = set()
+            ids = list(source_ids)
+            for start in range(0, len(ids), 500):
+                found.update(session.scalars(query.where(Endpoint.source_id.in_(ids[start : start + 500]))))
+            return found
 
     def endpoints(self) -> list[Endpoint]:
         with self.sessions() as session:
             return list(session.scalars(select(Endpoint).order_by(Endpoint.source_id, Endpoint.url)))
 
     # -- runs ----------------------------------------------------------------------------
-    def start_run(self, command: str) -> int:
-        """Record a new run; earlier runs of this command still 'running' died (the caller holds the lock)."""
+    def start_run(self, command: str, source_ids: Collection[str] = ()) -> int:
+        """Record a new run and the sources it covers; earlier runs of this command still
+        'running' died (the caller holds the lock)."""
         with self.sessions.begin() as session:
+            dead = select(Run.id).where(Run.command == command, Run.status == "running")
+            session.execute(
+                update(RunSource)
+                .where(RunSource.run_id.in_(dead), RunSource.status == "running")
+                .values(status="incomplete")
+            )
             session.execute(
                 update(Run).where(Run.command == command, Run.status == "running").values(status="interrupted")
             )
             run = Run(command=command, started_at=utcnow(), status="running", stats={})
             session.add(run)
             session.flush()
+            unique = list(dict.fromkeys(source_ids))
+            if unique:
+                session.execute(
+                    insert(RunSource), [{"run_id": run.id, "source_id": sid, "status": "running"} for sid in unique]
+                )
             return run.id
 
-    def previous_run_complete(self, run_id: int) -> bool:
-        """Did the run before ``run_id`` finish its crawl (not killed, failed or cut by its time limit)?
+    def finish_run(
+        self,
+        run_id: int,
+        status: str,
+        stats: dict[str, Any],
+        *,
+        incomplete_sources: Collection[str] = (),
+        failed_sources: Collection[str] = (),
+    ) -> None:
+        """Record how the run ended and promote the validators that it, and only it, left pending.
 
-        After an incomplete run, listings page on past a page with nothing new: the pages after it
-        may never have been read.
+        A crawl that finished (not killed, failed or cut by its time limit) promotes the pending
+        validators of the endpoints it fetched itself, except for ``incomplete_sources`` (an
+        article or listing page of theirs was not stored): the next run may then send them and
+        take a 304 as "nothing new". Validators another run left pending are never touched here.
+        A covered source is ``complete`` when it is in neither set.
         """
-        with self.sessions() as session:
-            previous = session.scalar(select(Run).where(Run.id < run_id).order_by(Run.id.desc()).limit(1))
-            if previous is None:
-                return True
-            return previous.status in ("ok", "partial") and (previous.stats or {}).get("finish_reason") == "finished"
-
-    def discard_pending_validators(self, source_id: str) -> None:
-        """An article of this source failed: its endpoints must not answer 304 next run and hide it."""
-        with self.sessions.begin() as session:
-            session.execute(
-                update(Endpoint)
-                .where(Endpoint.source_id == source_id)
-                .values(pending_etag=None, pending_last_modified=None)
-            )
-
-    def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
+        crawl_finished = status in ("ok", "partial") and stats.get("finish_reason") == "finished"
+        blocked = set(incomplete_sources)
+        unfinished = blocked | set(failed_sources)
+        now = utcnow()
         with self.sessions.begin() as session:
             run = session.get(Run, run_id)
             if run is None:
                 return
-            run.finished_at = utcnow()
+            run.finished_at = now
             run.status = status
             run.fetched = int(stats.get("pages/fetched", 0))
             run.not_modified = int(stats.get("pages/not_modified", 0))
@@ -248,19 +281,39 @@ class Repository:
             run.stored = int(stats.get("items/stored", 0))
             run.flagged = int(stats.get("items/flagged", 0))
             run.stats = {key: value for key, value in stats.items() if isinstance(value, int | float | str)}
-            if status in ("ok", "partial") and stats.get("finish_reason") == "finished":
-                # Every article the endpoints named was fetched and stored: the next run may now
-                # send the validators and take a 304 as "nothing new".
-                session.execute(
-                    update(Endpoint)
-                    .where(or_(Endpoint.pending_etag.is_not(None), Endpoint.pending_last_modified.is_not(None)))
-                    .values(
-                        etag=Endpoint.pending_etag,
-                        last_modified=Endpoint.pending_last_modified,
-                        pending_etag=None,
-                        pending_last_modified=None,
-                    )
+            covered = RunSource.run_id == run_id
+            if not crawl_finished:
+                session.execute(update(RunSource).where(covered).values(status="incomplete"))
+                return
+            session.execute(
+                update(Endpoint)
+                .where(Endpoint.pending_run_id == run_id, Endpoint.source_id.not_in(blocked))
+                .values(
+                    etag=Endpoint.pending_etag,
+                    last_modified=Endpoint.pending_last_modified,
+                    pending_etag=None,
+                    pending_last_modified=None,
+                    pending_run_id=None,
+                    last_complete_at=now,
                 )
+            )
+            session.execute(
+                update(RunSource).where(covered, RunSource.source_id.in_(unfinished)).values(status="incomplete")
+            )
+            session.execute(
+                update(RunSource).where(covered, RunSource.source_id.not_in(unfinished)).values(status="complete")
+            )
+
+    def last_complete_crawls(self) -> dict[str, datetime]:
+        """source id -> when the last run that crawled it completely finished."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(RunSource.source_id, func.max(Run.finished_at))
+                .join(Run, Run.id == RunSource.run_id)
+                .where(RunSource.status == "complete")
+                .group_by(RunSource.source_id)
+            )
+            return {source_id: finished for source_id, finished in rows if finished is not None}
 
     # -- near duplicates -----------------------------------------------------------------
     def fingerprints(self, since: datetime) -> list[tuple[str, str | None, bytes]]:

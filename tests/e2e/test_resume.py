@@ -2,7 +2,8 @@
 
 Scenario: a run stored page 1 of the regulator's listing and was killed before page 2. The next
 run finds page 1 all stored; stopping there (the normal rule) would lose page 2's articles for
-good. Here, with the last run marked interrupted, page 2 is read and its articles come back.
+good. Here, with the listing's last crawl left unfinished (its ``pending_run_id`` still set, as a
+killed run leaves it), page 2 is read and its articles come back.
 """
 
 from __future__ import annotations
@@ -48,9 +49,10 @@ def test_interrupted_run_resumes_pagination(tmp_path: Path) -> None:
             lost = [url for url in stored if url not in first_page]
             assert lost, "the listing must have more than one page of articles"
             session.execute(delete(Article).where(Article.url.in_(lost)))
+            killed = session.scalar(select(Run.id).order_by(Run.id.desc()).limit(1))
             session.execute(update(Run).values(status="interrupted"))
             # The killed run's validators were never promoted; the page changed since the last ones.
-            session.execute(update(Endpoint).values(etag=None, last_modified=None))
+            session.execute(update(Endpoint).values(etag=None, last_modified=None, pending_run_id=killed))
         dispose_all()
         server.clear_log()
         second = monitor(tmp_path / "config", database_url, "run")

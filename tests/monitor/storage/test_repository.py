@@ -41,13 +41,15 @@ def test_validators_wait_for_a_completed_run(database_url: str) -> None:
     repository = repository_with_sources(database_url)
     feed = "https://dpa.example/feed.xml"
     run = repository.start_run("run")
-    repository.record_endpoint(EndpointResult("dpa", feed, "feed", 200, etag='"v1"', last_modified="Mon"))
+    repository.record_endpoint(EndpointResult("dpa", feed, "feed", 200, etag='"v1"', last_modified="Mon", run_id=run))
     # Killed here: the next run must fetch the feed in full, not get a 304.
     assert repository.endpoint_state(feed) == EndpointState(None, None)
     second = repository.start_run("run")
     with repository.sessions() as session:
         assert session.get(Run, run).status == "interrupted"
-    repository.record_endpoint(EndpointResult("dpa", feed, "feed", 200, etag='"v2"', last_modified="Tue"))
+    repository.record_endpoint(
+        EndpointResult("dpa", feed, "feed", 200, etag='"v2"', last_modified="Tue", run_id=second)
+    )
     repository.finish_run(second, "ok", {"finish_reason": "finished"})
     assert repository.endpoint_state(feed) == EndpointState('"v2"', "Tue")
 
