@@ -85,7 +85,7 @@ def build_site(count: int) -> Site:
         )
     sections = "".join(f'<li><a href="/list/{i}.html">Page {i}</a></li>' for i in range(1, len(listings) + 1))
     pages["/"] = (
-        '<!DOCTYPE html><html lang=en><head><title>Bench News</title>'
+        "<!DOCTYPE html><html lang=en><head><title>Bench News</title>"
         '<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head>'
         f"<body><h1>Bench News</h1><ul>{sections}</ul></body></html>".encode(),
         "text/html; charset=utf-8",
@@ -304,10 +304,14 @@ def main(argv: list[str] | None = None) -> int:
         "rerun_seconds": round(second.seconds, 2),
         "rerun_ratio": round(second.seconds / first.seconds, 4),
     }
-    print(f"site of {args.pages} articles: {first.stored} stored in {first.seconds:.1f} s "
-          f"= {pages_per_s:.1f} pages/s; bare trafilatura {bare:.1f} pages/s/core x {cores} cores")
-    print(f"  peak memory {first.peak_tree_pss_mb:.0f} MB (PSS of the crawl's process tree; RSS sum "
-          f"{first.peak_tree_rss_mb:.0f} MB), main process RSS {first.peak_main_rss_mb:.0f} MB")
+    print(
+        f"site of {args.pages} articles: {first.stored} stored in {first.seconds:.1f} s "
+        f"= {pages_per_s:.1f} pages/s; bare trafilatura {bare:.1f} pages/s/core x {cores} cores"
+    )
+    print(
+        f"  peak memory {first.peak_tree_pss_mb:.0f} MB (PSS of the crawl's process tree; RSS sum "
+        f"{first.peak_tree_rss_mb:.0f} MB), main process RSS {first.peak_main_rss_mb:.0f} MB"
+    )
     print(f"  unchanged rerun: {second.seconds:.2f} s, {second.stored} stored")
     if args.big_pages:
         big, _ = site_crawl(args.big_pages, "big", rerun=False)
@@ -321,8 +325,10 @@ def main(argv: list[str] | None = None) -> int:
                 "peak_rss_growth": round(big.peak_tree_pss_mb / first.peak_tree_pss_mb - 1, 3),
             }
         )
-        print(f"site of {args.big_pages} articles: {big.stored} stored in {big.seconds:.1f} s; "
-              f"peak memory {big.peak_tree_pss_mb:.0f} MB ({figures['peak_rss_growth']:+.0%} over {args.pages})")
+        print(
+            f"site of {args.big_pages} articles: {big.stored} stored in {big.seconds:.1f} s; "
+            f"peak memory {big.peak_tree_pss_mb:.0f} MB ({figures['peak_rss_growth']:+.0%} over {args.pages})"
+        )
         for leftover in WORK.glob("e2e-big.db*"):
             leftover.unlink()
     return report(figures, args.json)

@@ -73,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         "newsplease_failed_pages": theirs["failed"],
         "ours_ms_per_page_vs_newsplease": round(ours / n * 1000, 2),
     }
-    print(f"news-please: {figures['newsplease_ms_per_page']} ms/page CPU ({theirs['failed']} pages raised); "
-          f"ours: {figures['ours_ms_per_page_vs_newsplease']} ms/page")
+    print(
+        f"news-please: {figures['newsplease_ms_per_page']} ms/page CPU ({theirs['failed']} pages raised); "
+        f"ours: {figures['ours_ms_per_page_vs_newsplease']} ms/page"
+    )
     return report(figures, args.json)
 
 

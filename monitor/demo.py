@@ -41,9 +41,7 @@ def demo_config(config_dir: Path | None, database_url: str, sources: dict) -> Ap
         }
     )
     settings = base.settings.model_copy(update={"politeness": politeness})
-    return dataclasses.replace(
-        base, settings=settings, sources=list(parsed.sources), database_url=database_url
-    )
+    return dataclasses.replace(base, settings=settings, sources=list(parsed.sources), database_url=database_url)
 
 
 def run_demo(config_dir: Path | None, database_url: str, out_dir: Path, base_port: int = DEMO_BASE_PORT) -> int:
@@ -72,12 +70,8 @@ def run_demo(config_dir: Path | None, database_url: str, out_dir: Path, base_por
         console.print(f"serving {len(server.sites)} demo sites on 127.0.0.1: {', '.join(server.sites)}")
         repository = repository_for(config.database_url)
         for source in config.sources:
-            repository.ensure_source(
-                source.id, source.name, source.kind, source.jurisdiction, source.language
-            )
-        report = run_crawl(
-            config, SourceSpider, {"sources": config.sources}, command="demo", allowed_hosts=hosts
-        )
+            repository.ensure_source(source.id, source.name, source.kind, source.jurisdiction, source.language)
+        report = run_crawl(config, SourceSpider, {"sources": config.sources}, command="demo", allowed_hosts=hosts)
     stats = report.stats
     with repository.sessions() as session:
         total = session.scalar(select(func.count(Article.id))) or 0
@@ -94,8 +88,12 @@ def run_demo(config_dir: Path | None, database_url: str, out_dir: Path, base_por
             )
         )
     preview = write_preview(
-        config.database_url, out_dir, title=config.settings.digest.title, health_settings=config.settings.digest,
-        timezone=config.settings.timezone, topic_labels=topic_labels(config.watchlists_path),
+        config.database_url,
+        out_dir,
+        title=config.settings.digest.title,
+        health_settings=config.settings.digest,
+        timezone=config.settings.timezone,
+        topic_labels=topic_labels(config.watchlists_path),
     )
 
     table = Table(title="news-monitor demo", show_header=False)

@@ -44,9 +44,7 @@ def canonical_url(url: str) -> str:
     parts = urlsplit(cleaned)
     if parts.query:
         kept = "&".join(
-            pair
-            for pair in parts.query.split("&")
-            if pair and not TRACKING_PREFIXES.match(pair.split("=", 1)[0])
+            pair for pair in parts.query.split("&") if pair and not TRACKING_PREFIXES.match(pair.split("=", 1)[0])
         )
         parts = parts._replace(query=kept)
     netloc = (parts.hostname or "").lower()

@@ -44,9 +44,7 @@ class StoreStage:
             duplicate_of=item.duplicate_of,
             fingerprint=item.fingerprint,
             topics=[TopicRecord(t["topic"], t["score"], t["terms"], t["evidence"]) for t in item.topics],
-            countries=[
-                CountryRecord(c["code"], c["rank"], c["mentions"], c["focus"]) for c in item.countries
-            ],
+            countries=[CountryRecord(c["code"], c["rank"], c["mentions"], c["focus"]) for c in item.countries],
         )
         outcome = self.repository.upsert_article(record)
         self.stats.inc_value(f"items/{outcome}")

@@ -28,9 +28,7 @@ ADHOC_SOURCE_ID = "adhoc"
 class AdhocSpider(MonitorSpider):
     name = "adhoc"
 
-    def __init__(
-        self, start_url: str, max_pages: int = 200, depth: int = 3, *args: Any, **kwargs: Any
-    ) -> None:
+    def __init__(self, start_url: str, max_pages: int = 200, depth: int = 3, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.start_url = start_url
         self.max_pages = max_pages
@@ -101,9 +99,7 @@ class AdhocSpider(MonitorSpider):
             return
         for sitemap in sitemaps_from_robots(response.body, response.url):
             if same_site(sitemap, self.start_url):
-                yield self.endpoint_request(
-                    sitemap, "sitemap", ADHOC_SOURCE_ID, self.parse_sitemap, conditional=False
-                )
+                yield self.endpoint_request(sitemap, "sitemap", ADHOC_SOURCE_ID, self.parse_sitemap, conditional=False)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         try:
@@ -142,9 +138,7 @@ class AdhocSpider(MonitorSpider):
         if depth == 0:
             for feed in feed_links(response):
                 if same_site(feed, self.start_url):
-                    yield self.endpoint_request(
-                        feed, "feed", ADHOC_SOURCE_ID, self.parse_feed, conditional=False
-                    )
+                    yield self.endpoint_request(feed, "feed", ADHOC_SOURCE_ID, self.parse_feed, conditional=False)
         if depth > 0 and looks_like_article(response):
             yield from self.parse_article(response)
             return

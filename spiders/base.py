@@ -167,9 +167,7 @@ class MonitorSpider(scrapy.Spider):
         endpoint = meta["endpoint"]
         self.crawler.stats.inc_value("endpoints/failed")
         self.crawler.stats.inc_value(f"endpoints/failed/{error_class}")
-        self.failed_sources.setdefault(endpoint["source_id"], []).append(
-            f"{endpoint['url']}: {error_class}: {cause}"
-        )
+        self.failed_sources.setdefault(endpoint["source_id"], []).append(f"{endpoint['url']}: {error_class}: {cause}")
         log.error(
             "source %s: %s %s: %s (%s)",
             endpoint["source_id"],

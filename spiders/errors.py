@@ -28,8 +28,20 @@ UNSAFE = "unsafe_address"
 OTHER = "other"
 
 ERROR_CLASSES = (
-    TIMEOUT, DNS, TLS, HTTP_4XX, HTTP_5XX, BLOCKED, NOT_A_FEED, TOO_LARGE, ROBOTS_DENIED,
-    ROBOTS_UNREACHABLE, CONNECTION, REDIRECT_LOOP, UNSAFE, OTHER,
+    TIMEOUT,
+    DNS,
+    TLS,
+    HTTP_4XX,
+    HTTP_5XX,
+    BLOCKED,
+    NOT_A_FEED,
+    TOO_LARGE,
+    ROBOTS_DENIED,
+    ROBOTS_UNREACHABLE,
+    CONNECTION,
+    REDIRECT_LOOP,
+    UNSAFE,
+    OTHER,
 )
 
 # Messages our own middlewares put in IgnoreRequest, so the class survives Scrapy's plumbing.

@@ -46,16 +46,12 @@ def article_links(response: TextResponse, listing: Listing | None) -> list[str]:
     else:
         extractor = LinkExtractor(deny_extensions=None)
         candidates = (
-            [link.url for link in extractor.extract_links(response)]
-            if isinstance(response, HtmlResponse)
-            else []
+            [link.url for link in extractor.extract_links(response)] if isinstance(response, HtmlResponse) else []
         )
         own_path = urlsplit(response.url).path.rstrip("/")
         # Same path, other query: that is pagination of this listing, not an article.
         candidates = [
-            url
-            for url in candidates
-            if not NON_ARTICLE.search(url) and urlsplit(url).path.rstrip("/") != own_path
+            url for url in candidates if not NON_ARTICLE.search(url) and urlsplit(url).path.rstrip("/") != own_path
         ]
     if listing is not None and listing.link_pattern:
         pattern = re.compile(listing.link_pattern)

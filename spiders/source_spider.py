@@ -65,7 +65,11 @@ class SourceSpider(MonitorSpider):
                 )
             for sitemap in source.sitemaps:
                 yield self.endpoint_request(
-                    sitemap, "sitemap", source.id, self.parse_sitemap, conditional=conditional,
+                    sitemap,
+                    "sitemap",
+                    source.id,
+                    self.parse_sitemap,
+                    conditional=conditional,
                     cb_kwargs={"source": source},
                 )
             if source.discover_sitemaps and source.homepage:
@@ -152,7 +156,11 @@ class SourceSpider(MonitorSpider):
         for sitemap in sitemaps_from_robots(response.body, response.url):
             if sitemap not in configured:
                 yield self.endpoint_request(
-                    sitemap, "sitemap", source.id, self.parse_sitemap, conditional=not self.probe,
+                    sitemap,
+                    "sitemap",
+                    source.id,
+                    self.parse_sitemap,
+                    conditional=not self.probe,
                     cb_kwargs={"source": source},
                 )
 
@@ -202,9 +210,7 @@ class SourceSpider(MonitorSpider):
         if self.not_modified(response):
             return
         if not isinstance(response, TextResponse):
-            self.endpoint_broken(
-                response, errors.NOT_A_FEED, "listing page is not HTML", status=response.status
-            )
+            self.endpoint_broken(response, errors.NOT_A_FEED, "listing page is not HTML", status=response.status)
             return
         links = article_links(response, listing)
         if page == listing.first_page:

@@ -33,9 +33,7 @@ def _report_failures(report: object) -> None:
 @app.command()
 def run(
     ctx: typer.Context,
-    source: Annotated[
-        list[str] | None, typer.Option("--source", help="only these source ids (repeatable)")
-    ] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="only these source ids (repeatable)")] = None,
 ) -> None:
     """One crawl cycle of the configured sources. Exit 0: all fine; 3: some sources failed; 1: the run failed."""
     from monitor.runner import run_crawl
@@ -45,9 +43,7 @@ def run(
     config = current.config()
     selected = config.select(source)
     _register_sources(config)
-    report = run_crawl(
-        config, SourceSpider, {"sources": selected}, command="run", allow_private=current.allow_private
-    )
+    report = run_crawl(config, SourceSpider, {"sources": selected}, command="run", allow_private=current.allow_private)
     _report_failures(report)
     stats = report.stats
     typer.echo(
@@ -65,9 +61,7 @@ def crawl(
     url: Annotated[str, typer.Argument(help="the site's URL, e.g. https://www.example-dpa.eu/")],
     max_pages: Annotated[int, typer.Option("--max-pages", min=1, help="pages to fetch at most")] = 200,
     depth: Annotated[int, typer.Option("--depth", min=0, help="link hops from the start page")] = 3,
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", min=1, help="seconds the crawl may take")
-    ] = 600,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=1, help="seconds the crawl may take")] = 600,
 ) -> None:
     """Ad-hoc crawl of one site given only its URL; prints the flagged items at the end."""
     from monitor.cli.tables import print_items
@@ -101,9 +95,7 @@ def crawl(
 def demo(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="where the digest files go")] = Path("out/demo"),
-    db: Annotated[
-        str | None, typer.Option("--db", help="database URL (default sqlite:///data/demo.db)")
-    ] = None,
+    db: Annotated[str | None, typer.Option("--db", help="database URL (default sqlite:///data/demo.db)")] = None,
     port: Annotated[int, typer.Option("--port", min=1024, max=65000, help="first of the demo sites' ports")] = 8701,
 ) -> None:
     """Serve the bundled offline sites on 127.0.0.1, run the whole pipeline, write the digest."""

@@ -112,14 +112,26 @@ def _write_files(config: AppConfig, outbox: Outbox, out: Path, since: datetime |
     from monitor.digest.preview import write_eml, write_preview
 
     settings = config.settings.digest
-    files = write_preview(config.database_url, out, title=settings.title, since=since, health_settings=settings,
-                          timezone=config.settings.timezone, topic_labels=outbox.topic_labels)
+    files = write_preview(
+        config.database_url,
+        out,
+        title=settings.title,
+        since=since,
+        health_settings=settings,
+        timezone=config.settings.timezone,
+        topic_labels=outbox.topic_labels,
+    )
     typer.echo(f"{files.html} ({files.item_count} items: {_topics(files.topic_counts)})")
     typer.echo(str(files.text))
     for plan in outbox.plan():
         message = outbox.compose(
-            plan.recipient, plan.selection.entries, window_start=plan.window_start, window_end=plan.window_end,
-            message_id=new_message_id(settings.smtp.sender), date=plan.window_end, truncated=plan.selection.truncated,
+            plan.recipient,
+            plan.selection.entries,
+            window_start=plan.window_start,
+            window_end=plan.window_end,
+            message_id=new_message_id(settings.smtp.sender),
+            date=plan.window_end,
+            truncated=plan.selection.truncated,
         )
         path = write_eml(message, out, plan.recipient.email)
         typer.echo(f"{path} ({len(plan.selection.entries)} items for {plan.recipient.email})")

@@ -49,9 +49,7 @@ def parse_since(value: str | None) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise UsageError(
-            f"--since {value!r}: use a date (2026-11-01), a datetime, or an age (7d, 12h)"
-        ) from exc
+        raise UsageError(f"--since {value!r}: use a date (2026-11-01), a datetime, or an age (7d, 12h)") from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -59,16 +57,12 @@ def parse_since(value: str | None) -> datetime | None:
 def items(
     ctx: typer.Context,
     flagged: Annotated[bool, typer.Option("--flagged", help="only flagged items")] = False,
-    topic: Annotated[
-        str | None, typer.Option("--topic", help="topic id, e.g. cross_border_transfers")
-    ] = None,
+    topic: Annotated[str | None, typer.Option("--topic", help="topic id, e.g. cross_border_transfers")] = None,
     country: Annotated[str | None, typer.Option("--country", help="ISO 3166-1 alpha-2 code or EU")] = None,
     source: Annotated[str | None, typer.Option("--source", help="source id")] = None,
     since: Annotated[str | None, typer.Option("--since", help="date or age (7d)")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
-    output_format: Annotated[
-        ItemFormat, typer.Option("--format", help="table, jsonl or csv")
-    ] = ItemFormat.table,
+    output_format: Annotated[ItemFormat, typer.Option("--format", help="table, jsonl or csv")] = ItemFormat.table,
 ) -> None:
     """Stored articles, newest first, filtered."""
     from rich.console import Console

@@ -30,8 +30,10 @@ def schedule(
         now = datetime.now(UTC)
         for job in jobs:
             when = job.next_fire_time(now)
-            typer.echo(f"{job.id}\t{job.trigger}\tnext {when.isoformat() if when else 'never'}\t"
-                       f"timeout {job.timeout:.0f}s\t{' '.join(job.argv[1:])}")
+            typer.echo(
+                f"{job.id}\t{job.trigger}\tnext {when.isoformat() if when else 'never'}\t"
+                f"timeout {job.timeout:.0f}s\t{' '.join(job.argv[1:])}"
+            )
         return
     daemon = Daemon(jobs, misfire_grace_seconds=config.settings.scheduler.misfire_grace_seconds)
     raise typer.Exit(daemon.serve(run_now=run_now))

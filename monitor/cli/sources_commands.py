@@ -34,8 +34,11 @@ def _entry_points(source: Source) -> list[tuple[str, str]]:
         [("feed", url) for url in source.feeds]
         + [("sitemap", url) for url in source.sitemaps]
         + [("listing", listing.url) for listing in source.listings]
-        + ([("robots", f"{source.homepage.rstrip('/')}/robots.txt")] if source.discover_sitemaps and source.homepage
-           else [])
+        + (
+            [("robots", f"{source.homepage.rstrip('/')}/robots.txt")]
+            if source.discover_sitemaps and source.homepage
+            else []
+        )
     )
 
 
@@ -63,8 +66,19 @@ def health_table(
     for row in endpoints:
         by_source.setdefault(row.source_id, []).append(row)
     table = Table(title=title, expand=False)
-    columns = ["source", "kind", "jur.", "on", "entry point", "status", "error class", "fails", "items",
-               "newest item", "checked"]
+    columns = [
+        "source",
+        "kind",
+        "jur.",
+        "on",
+        "entry point",
+        "status",
+        "error class",
+        "fails",
+        "items",
+        "newest item",
+        "checked",
+    ]
     if complete is not None:
         columns.insert(4, "complete")
     for column in columns:
@@ -149,11 +163,17 @@ def check_sources(
     selected = config.select(source, include_disabled)
     _register_sources(config)
     report = run_crawl(
-        config, SourceSpider, {"sources": selected, "probe": True}, command="check",
+        config,
+        SourceSpider,
+        {"sources": selected, "probe": True},
+        command="check",
         allow_private=current.allow_private,
     )
     _report_failures(report)
-    endpoints = [row for row in _endpoints(config.database_url) if row.last_checked_at
-                 and row.last_checked_at >= report.started_at]
+    endpoints = [
+        row
+        for row in _endpoints(config.database_url)
+        if row.last_checked_at and row.last_checked_at >= report.started_at
+    ]
     _console().print(health_table(selected, endpoints, f"health of {len(selected)} sources"))
     raise typer.Exit(report.exit_code)

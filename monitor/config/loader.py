@@ -46,9 +46,7 @@ class AppConfig:
             if source.id == source_id:
                 return source
         known = ", ".join(s.id for s in self.sources) or "none"
-        raise ConfigError(
-            str(self.config_dir / "sources.yaml"), source_id, f"no such source (known: {known})"
-        )
+        raise ConfigError(str(self.config_dir / "sources.yaml"), source_id, f"no such source (known: {known})")
 
 
 def read_yaml(path: Path) -> Any:
@@ -56,9 +54,7 @@ def read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise ConfigError(
-            str(path), "", "file not found; copy it from the repository's config/ folder"
-        ) from exc
+        raise ConfigError(str(path), "", "file not found; copy it from the repository's config/ folder") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), "", f"cannot read: {exc}") from exc
     try:
@@ -110,9 +106,7 @@ def load_config(config_dir: Path | str | None = None, database_url: str | None =
     """
     directory = Path(config_dir or os.environ.get("MONITOR_CONFIG") or "config")
     if not directory.is_dir():
-        raise ConfigError(
-            str(directory), "", "config directory not found; pass --config DIR or set MONITOR_CONFIG"
-        )
+        raise ConfigError(str(directory), "", "config directory not found; pass --config DIR or set MONITOR_CONFIG")
     settings_path = directory / "monitor.yaml"
     settings = validate(MonitorSettings, read_yaml(settings_path), settings_path)
     sources_path = directory / "sources.yaml"
@@ -121,10 +115,6 @@ def load_config(config_dir: Path | str | None = None, database_url: str | None =
     for index, schedule in enumerate(settings.schedules):
         for source_id in schedule.sources:
             if source_id not in known:
-                raise ConfigError(
-                    str(settings_path), f"schedules[{index}].sources", f"unknown source id {source_id!r}"
-                )
+                raise ConfigError(str(settings_path), f"schedules[{index}].sources", f"unknown source id {source_id!r}")
     url = database_url or os.environ.get("MONITOR_DB_URL") or settings.database_url or DEFAULT_DB_URL
-    return AppConfig(
-        config_dir=directory, settings=settings, sources=list(sources_file.sources), database_url=url
-    )
+    return AppConfig(config_dir=directory, settings=settings, sources=list(sources_file.sources), database_url=url)

@@ -108,9 +108,7 @@ class Smtp(Strict):
     port: int = Field(25, ge=1, le=65535)
     security: Literal["none", "starttls", "tls"] = "starttls"
     user: str | None = None
-    password_env: str | None = Field(
-        None, description="name of the environment variable holding the password"
-    )
+    password_env: str | None = Field(None, description="name of the environment variable holding the password")
     timeout: float = Field(30, gt=0, le=600, description="seconds each SMTP command may take")
     connect_timeout: float = Field(15, gt=0, le=600, description="seconds to open the connection")
     sender: str = "news-monitor <monitor@localhost>"
@@ -123,9 +121,7 @@ class DigestSettings(Strict):
     schedule: DigestSchedule = Field(default_factory=DigestSchedule)
     recipients: list[Recipient] = Field(default_factory=list)
     smtp: Smtp = Field(default_factory=Smtp)
-    silent_after_days: int = Field(
-        30, ge=1, description="a source with no new item for this long is 'silent'"
-    )
+    silent_after_days: int = Field(30, ge=1, description="a source with no new item for this long is 'silent'")
     first_window_days: int = Field(1, ge=1, le=90, description="how far back a recipient's first digest reaches")
     max_attempts: int = Field(10, ge=1, le=100, description="temporary SMTP failures before a digest is 'failed'")
     retry_minutes: int = Field(15, ge=1, le=1440, description="how often the daemon retries pending digests")
@@ -162,9 +158,7 @@ class MonitorSettings(Strict):
     def _contact(cls, value: str) -> str:
         # Regulators block anonymous bots; a contact lets an operator reach us instead of banning us.
         if "http" not in value and "@" not in value:
-            raise ValueError(
-                "the user agent must carry a contact URL or e-mail address, e.g. '(+https://...)'"
-            )
+            raise ValueError("the user agent must carry a contact URL or e-mail address, e.g. '(+https://...)'")
         return value
 
 
@@ -177,9 +171,7 @@ class Listing(Strict):
     )
     link_pattern: str | None = Field(None, description="regular expression an article URL must match")
     next_selector: str | None = Field(None, description="CSS/XPath selector of the next-page link")
-    page_url: str | None = Field(
-        None, description="URL template with {n}, e.g. '...?page={n}' or '.../index_{n}.htm'"
-    )
+    page_url: str | None = Field(None, description="URL template with {n}, e.g. '...?page={n}' or '.../index_{n}.htm'")
     first_page: int = Field(1, ge=0)
     max_pages: int | None = Field(None, ge=1, le=1000)
 
@@ -206,9 +198,7 @@ class Source(Strict):
 
     id: str
     name: str
-    kind: Literal[
-        "regulator", "ministry", "court", "legislature", "executive", "press", "ngo", "intl", "other"
-    ]
+    kind: Literal["regulator", "ministry", "court", "legislature", "executive", "press", "ngo", "intl", "other"]
     jurisdiction: str
     language: str = "en"
     timezone: str = "UTC"
@@ -216,9 +206,7 @@ class Source(Strict):
     sitemaps: list[str] = Field(default_factory=list)
     listings: list[Listing] = Field(default_factory=list)
     homepage: str | None = None
-    discover_sitemaps: bool = Field(
-        False, description="also read the Sitemap: lines of the homepage's robots.txt"
-    )
+    discover_sitemaps: bool = Field(False, description="also read the Sitemap: lines of the homepage's robots.txt")
     sitemap_max_age_days: int | None = Field(
         None, ge=1, description="sitemap entries whose lastmod is older than this are not fetched"
     )

@@ -44,7 +44,14 @@ def new_message_id(sender: str) -> str:
 
 
 def build_message(
-    *, sender: str, to_email: str, to_name: str, subject: str, text: str, html: str, message_id: str,
+    *,
+    sender: str,
+    to_email: str,
+    to_name: str,
+    subject: str,
+    text: str,
+    html: str,
+    message_id: str,
     date: datetime,
 ) -> EmailMessage:
     """A multipart/alternative message: plain text first (the fallback), HTML last (the preferred part)."""

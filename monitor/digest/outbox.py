@@ -78,7 +78,11 @@ class Outbox:
     """Builds, records and sends the digests of the configured recipients."""
 
     def __init__(
-        self, sessions: sessionmaker[Session], settings: DigestSettings, *, deliver: Deliver,
+        self,
+        sessions: sessionmaker[Session],
+        settings: DigestSettings,
+        *,
+        deliver: Deliver,
         topic_labels: dict[str, str] | None = None,
     ) -> None:
         self.sessions = sessions
@@ -100,8 +104,10 @@ class Outbox:
             return last_end
         # No success yet: a first digest that failed still defines where this recipient's news begins.
         first_failed = session.scalar(
-            select(Digest.window_start).where(Digest.recipient == recipient.email, Digest.status == "failed")
-            .order_by(Digest.window_start).limit(1)
+            select(Digest.window_start)
+            .where(Digest.recipient == recipient.email, Digest.status == "failed")
+            .order_by(Digest.window_start)
+            .limit(1)
         )
         return first_failed or first_window_start(now, self.timezone, self.settings.first_window_days)
 
@@ -112,28 +118,56 @@ class Outbox:
             for recipient in self.settings.recipients:
                 pending = self._pending(session, recipient)
                 start = self.window_start(session, recipient, now)
-                selection = select_entries(session, since=start, until=now, recipient=recipient,
-                                           max_items=self.settings.max_items)
-                plans.append(Plan(recipient, start, now, selection,
-                                  pending[0].message_id if pending else None,
-                                  pending[0].item_count if pending else 0))
+                selection = select_entries(
+                    session, since=start, until=now, recipient=recipient, max_items=self.settings.max_items
+                )
+                plans.append(
+                    Plan(
+                        recipient,
+                        start,
+                        now,
+                        selection,
+                        pending[0].message_id if pending else None,
+                        pending[0].item_count if pending else 0,
+                    )
+                )
         return plans
 
     def compose(
-        self, recipient: Recipient, entries: list[Entry], *, window_start: datetime | None, window_end: datetime,
-        message_id: str, date: datetime, truncated: int = 0,
+        self,
+        recipient: Recipient,
+        entries: list[Entry],
+        *,
+        window_start: datetime | None,
+        window_end: datetime,
+        message_id: str,
+        date: datetime,
+        truncated: int = 0,
     ) -> EmailMessage:
         with self.sessions() as session:
             health = source_health(session, now=window_end, silent_after_days=self.settings.silent_after_days)
         view = DigestView(
-            title=self.settings.title, window_start=window_start, window_end=window_end, timezone=self.timezone,
-            entries=entries, topic_labels=self.topic_labels, truncated=truncated, health=health,
-            recipient_name=recipient.name or recipient.email, subscription=subscription_text(recipient),
+            title=self.settings.title,
+            window_start=window_start,
+            window_end=window_end,
+            timezone=self.timezone,
+            entries=entries,
+            topic_labels=self.topic_labels,
+            truncated=truncated,
+            health=health,
+            recipient_name=recipient.name or recipient.email,
+            subscription=subscription_text(recipient),
         )
         rendered = render(view)
         return build_message(
-            sender=self.settings.smtp.sender, to_email=recipient.email, to_name=recipient.name,
-            subject=rendered.subject, text=rendered.text, html=rendered.html, message_id=message_id, date=date,
+            sender=self.settings.smtp.sender,
+            to_email=recipient.email,
+            to_name=recipient.name,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            message_id=message_id,
+            date=date,
         )
 
     # -- sending ------------------------------------------------------------------------
@@ -167,12 +201,21 @@ class Outbox:
         message_id = new_message_id(self.settings.smtp.sender)
         with self.sessions.begin() as session:
             start = self.window_start(session, recipient, now)
-            selection = select_entries(session, since=start, until=now, recipient=recipient,
-                                       max_items=self.settings.max_items)
+            selection = select_entries(
+                session, since=start, until=now, recipient=recipient, max_items=self.settings.max_items
+            )
             empty = not selection.entries
             status = "skipped" if empty and not self.settings.send_empty else "pending"
-            row = Digest(recipient=recipient.email, window_start=start, window_end=now, message_id=message_id,
-                         status=status, created_at=now, attempts=0, item_count=len(selection.entries))
+            row = Digest(
+                recipient=recipient.email,
+                window_start=start,
+                window_end=now,
+                message_id=message_id,
+                status=status,
+                created_at=now,
+                attempts=0,
+                item_count=len(selection.entries),
+            )
             session.add(row)
             session.flush()
             session.add_all(DigestItem(digest_id=row.id, article_id=article_id) for article_id in selection.article_ids)
@@ -194,8 +237,14 @@ class Outbox:
             entries = entries_for(session, ids, recipient)
             message_id = row.message_id
             # The Date header is the row's creation time, so a retry carries the same Date as the first attempt.
-            message = self.compose(recipient, entries, window_start=row.window_start, window_end=row.window_end,
-                                   message_id=message_id, date=row.created_at)
+            message = self.compose(
+                recipient,
+                entries,
+                window_start=row.window_start,
+                window_end=row.window_end,
+                message_id=message_id,
+                date=row.created_at,
+            )
         try:
             self.deliver(message)
         except MailDeliveryError as exc:

@@ -51,8 +51,14 @@ def write_preview(
         selection = select_entries(session, since=since, until=now, recipient=None, max_items=settings.max_items)
         health = source_health(session, now=now, silent_after_days=settings.silent_after_days)
     view = DigestView(
-        title=title, window_start=since, window_end=now, timezone=timezone or settings.schedule.timezone,
-        entries=selection.entries, topic_labels=topic_labels or {}, truncated=selection.truncated, health=health,
+        title=title,
+        window_start=since,
+        window_end=now,
+        timezone=timezone or settings.schedule.timezone,
+        entries=selection.entries,
+        topic_labels=topic_labels or {},
+        truncated=selection.truncated,
+        health=health,
     )
     rendered = render(view)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -143,8 +143,14 @@ def render(view: DigestView) -> Rendered:
     def day(value: datetime | None) -> str:
         return local(value, "%d %b %Y").lstrip("0")
 
-    context = {"view": view, "groups": view.groups, "subject": view.subject, "local": local, "day": day,
-               "tzname": view.timezone}
+    context = {
+        "view": view,
+        "groups": view.groups,
+        "subject": view.subject,
+        "local": local,
+        "day": day,
+        "tzname": view.timezone,
+    }
     env = _environment()
     html = env.get_template("digest.html.j2").render(context)
     text = env.get_template("digest.txt.j2").render(context)

@@ -184,7 +184,11 @@ def limit(entries: list[Entry], max_items: int) -> Selection:
 
 
 def select_entries(
-    session: Session, *, since: datetime | None, until: datetime, recipient: Recipient | None = None,
+    session: Session,
+    *,
+    since: datetime | None,
+    until: datetime,
+    recipient: Recipient | None = None,
     max_items: int = 200,
 ) -> Selection:
     """The items a recipient (or, with None, everyone) gets for the window [since, until)."""

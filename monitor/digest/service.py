@@ -30,8 +30,12 @@ def outbox_for(config: AppConfig, deliver: Deliver | None = None) -> Outbox:
         def deliver(message: EmailMessage) -> None:
             smtp_deliver(message, smtp, password=password)
 
-    return Outbox(repository_for(config.database_url).sessions, config.settings.digest, deliver=deliver,
-                  topic_labels=topic_labels(config.watchlists_path))
+    return Outbox(
+        repository_for(config.database_url).sessions,
+        config.settings.digest,
+        deliver=deliver,
+        topic_labels=topic_labels(config.watchlists_path),
+    )
 
 
 def send_digests(

@@ -68,18 +68,19 @@ def deliver(message: EmailMessage, settings: Smtp, *, password: str | None = Non
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         detail = "; ".join(_reply(code, text) for code, text in exc.recipients.values())
-        raise MailDeliveryError(f"{where} refused the recipient: {detail}",
-                                temporary=all(400 <= c < 500 for c in codes)) from exc
+        raise MailDeliveryError(
+            f"{where} refused the recipient: {detail}", temporary=all(400 <= c < 500 for c in codes)
+        ) from exc
     except smtplib.SMTPResponseException as exc:
-        raise MailDeliveryError(f"{where} answered {_reply(exc.smtp_code, exc.smtp_error)}",
-                                temporary=400 <= exc.smtp_code < 500) from exc
+        raise MailDeliveryError(
+            f"{where} answered {_reply(exc.smtp_code, exc.smtp_error)}", temporary=400 <= exc.smtp_code < 500
+        ) from exc
     except smtplib.SMTPNotSupportedError as exc:
         raise MailDeliveryError(f"{where}: {exc}; check digest.smtp.security", temporary=False) from exc
     except smtplib.SMTPServerDisconnected as exc:
         raise MailDeliveryError(f"{where} closed the connection: {exc or 'no reason given'}", temporary=True) from exc
     except ssl.SSLCertVerificationError as exc:
-        raise MailDeliveryError(f"{where}: TLS certificate not trusted: {exc.verify_message}",
-                                temporary=False) from exc
+        raise MailDeliveryError(f"{where}: TLS certificate not trusted: {exc.verify_message}", temporary=False) from exc
     except (TimeoutError, ConnectionError, ssl.SSLError, smtplib.SMTPException, OSError) as exc:
         raise MailDeliveryError(f"{where}: {type(exc).__name__}: {exc}", temporary=True) from exc
     finally:

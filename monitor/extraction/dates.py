@@ -22,8 +22,16 @@ FUTURE_CLAMPED = "future_clamped"
 # and "CDT" are left out on purpose: Chinese government CMSs write "CST" for China Standard
 # Time (+08:00), and RFC 822's US Central reading would put their items 14 hours off.
 KNOWN_ZONES = {
-    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0,
-    "EST": -5, "EDT": -4, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "UT": 0,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "EST": -5,
+    "EDT": -4,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
 }
 _TZINFOS = {name: hours * 3600 for name, hours in KNOWN_ZONES.items()}
 

@@ -89,9 +89,7 @@ def extract_document(
         if extraction is None:
             result = Extracted(kind, "empty", detail="no article text found")
         else:
-            result = Extracted(
-                kind, "ok", title=extraction.title, text=extraction.text, summary=extraction.summary
-            )
+            result = Extracted(kind, "ok", title=extraction.title, text=extraction.text, summary=extraction.summary)
             declared = extraction.declared_language
             page_date = parse_date(extraction.date, timezone)
     if feed_title and (not result.title or kind == "pdf"):

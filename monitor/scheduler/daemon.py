@@ -41,7 +41,11 @@ class Daemon:
     """Owns the scheduler, the child runner and the stop event; ``serve`` is the blocking entry point."""
 
     def __init__(
-        self, jobs: Iterable[JobSpec], *, misfire_grace_seconds: int, runner: ChildRunner | None = None,
+        self,
+        jobs: Iterable[JobSpec],
+        *,
+        misfire_grace_seconds: int,
+        runner: ChildRunner | None = None,
     ) -> None:
         self.jobs = list(jobs)
         self.runner = runner or ChildRunner()
@@ -101,8 +105,9 @@ class Daemon:
             log.warning("second stop signal: terminating the running jobs")
             self.runner.terminate_all()
 
-    def serve(self, *, run_now: bool = False, install_signals: bool = True,
-              on_started: Callable[[], None] | None = None) -> int:
+    def serve(
+        self, *, run_now: bool = False, install_signals: bool = True, on_started: Callable[[], None] | None = None
+    ) -> int:
         """Run until a stop signal; return 0 once every running job has finished."""
         if install_signals:
             signal.signal(signal.SIGTERM, self.request_stop)

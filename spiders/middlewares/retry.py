@@ -96,7 +96,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 self.crawler.stats.inc_value("retry/retry_after_beyond_cap")
                 log.warning(
                     "%s answered %s with Retry-After %.0f s (cap %.0f s): left alone until the next run",
-                    netloc, response.status, wanted, self.retry_after_cap,
+                    netloc,
+                    response.status,
+                    wanted,
+                    self.retry_after_cap,
                 )
                 return response
             if wanted is not None:

@@ -26,8 +26,17 @@ def test_adhoc_crawl_stores_every_article_once(tmp_path: Path) -> None:
     shutil.copy(REPO / "config" / "watchlists.yaml", config / "watchlists.yaml")
     (config / "sources.yaml").write_text((REPO / "config" / "sources.yaml").read_text(encoding="utf-8"))
     (config / "monitor.yaml").write_text(
-        yaml.safe_dump({"politeness": {"download_delay": 0, "autothrottle": False, "concurrent_requests_per_domain": 8,
-                                       "download_timeout": 5, "retry_times": 1}})
+        yaml.safe_dump(
+            {
+                "politeness": {
+                    "download_delay": 0,
+                    "autothrottle": False,
+                    "concurrent_requests_per_domain": 8,
+                    "download_timeout": 5,
+                    "retry_times": 1,
+                }
+            }
+        )
     )
     manifest = yaml.safe_load(MANIFEST_PATH.read_text(encoding="utf-8"))
     expected = {a["path"] for a in manifest["articles"] if a["site"] == "regulator"}
@@ -35,9 +44,28 @@ def test_adhoc_crawl_stores_every_article_once(tmp_path: Path) -> None:
     with FixtureServer(sites=["regulator"]) as server:
         base = server.base_url("regulator")
         result = subprocess.run(
-            [sys.executable, "-m", "monitor", "--allow-private", "--config", str(config), "--db", database_url,
-             "crawl", base + "/", "--max-pages", "80", "--depth", "3", "--time-limit", "60"],
-            capture_output=True, text=True, timeout=120, cwd=REPO,
+            [
+                sys.executable,
+                "-m",
+                "monitor",
+                "--allow-private",
+                "--config",
+                str(config),
+                "--db",
+                database_url,
+                "crawl",
+                base + "/",
+                "--max-pages",
+                "80",
+                "--depth",
+                "3",
+                "--time-limit",
+                "60",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=REPO,
         )
         log = server.request_log
     assert result.returncode == 0, result.stderr[-3000:]

@@ -50,9 +50,24 @@ PORT = free_port_range()
 
 def run_demo(db: Path, out: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "monitor", "--config", str(REPO / "config"), "demo", "--db", f"sqlite:///{db}",
-         "--out", str(out), "--port", str(PORT)],
-        capture_output=True, text=True, timeout=180, cwd=REPO,
+        [
+            sys.executable,
+            "-m",
+            "monitor",
+            "--config",
+            str(REPO / "config"),
+            "demo",
+            "--db",
+            f"sqlite:///{db}",
+            "--out",
+            str(out),
+            "--port",
+            str(PORT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=REPO,
     )
 
 

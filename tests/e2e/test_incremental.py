@@ -30,18 +30,24 @@ def write_config(directory: Path, server: FixtureServer) -> None:
     (directory / "sources.yaml").write_text(yaml.safe_dump(render_sources(server), allow_unicode=True))
     hosts = [server.base_url(site).removeprefix("http://") for site in server.sites]
     politeness = {
-        "download_delay": 0, "autothrottle": False, "concurrent_requests_per_domain": 8,
-        "download_timeout": 5, "retry_times": 1, "retry_backoff": 0.1, "crawl_timeout": 60,
+        "download_delay": 0,
+        "autothrottle": False,
+        "concurrent_requests_per_domain": 8,
+        "download_timeout": 5,
+        "retry_times": 1,
+        "retry_backoff": 0.1,
+        "crawl_timeout": 60,
     }
-    (directory / "monitor.yaml").write_text(
-        yaml.safe_dump({"allowed_private_hosts": hosts, "politeness": politeness})
-    )
+    (directory / "monitor.yaml").write_text(yaml.safe_dump({"allowed_private_hosts": hosts, "politeness": politeness}))
 
 
 def monitor(config: Path, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "monitor", "--config", str(config), "--db", database_url, *args],
-        capture_output=True, text=True, timeout=120, cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
     )
 
 
@@ -67,9 +73,14 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, obj
         second = monitor(work / "config", database_url, "run")
         second_log = server.request_log
         yield {
-            "first": first, "second": second, "first_log": first_log, "second_log": second_log,
-            "stored_after_first": stored_after_first, "stored_after_second": article_count(database_url),
-            "sources": render_sources(server)["sources"], "server": server,
+            "first": first,
+            "second": second,
+            "first_log": first_log,
+            "second_log": second_log,
+            "stored_after_first": stored_after_first,
+            "stored_after_second": article_count(database_url),
+            "sources": render_sources(server)["sources"],
+            "server": server,
         }
     dispose_all()
 

@@ -66,7 +66,10 @@ class Crawl:
         with out.open("w") as sink:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "monitor", "--config", str(config), "--db", database_url, "run", *args],
-                cwd=REPO, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
+                cwd=REPO,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
 
     def alive(self) -> bool:
@@ -237,8 +240,14 @@ def _config(server: FixtureServer, directory: Path) -> Path:
     return directory
 
 
-def _run(server: FixtureServer, config: Path, database_url: str, args: tuple[str, ...], out: Path,
-         kill_when: Callable[[Crawl, int], bool] | None) -> Step:
+def _run(
+    server: FixtureServer,
+    config: Path,
+    database_url: str,
+    args: tuple[str, ...],
+    out: Path,
+    kill_when: Callable[[Crawl, int], bool] | None,
+) -> Step:
     before = set(stored(database_url))
     start = len(server.request_log)
     crawl = Crawl(config, database_url, args, out)
@@ -356,7 +365,10 @@ def test_sources_list_shows_each_sources_last_complete_crawl(
     _run(server, config, sqlite_url, ("--source", "ndsa"), tmp_path / "one.out", None)
     listing = subprocess.run(
         [sys.executable, "-m", "monitor", "--config", str(config), "--db", sqlite_url, "sources", "list"],
-        capture_output=True, text=True, timeout=120, cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
     )
     assert listing.returncode == 0, listing.stderr
     rows = {line.split("│")[1].strip(): line for line in listing.stdout.splitlines() if line.count("│") > 5}

@@ -31,9 +31,18 @@ def static_site() -> Iterator[str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory",
-         str(SITES_ROOT / "regulator")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "http.server",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(SITES_ROOT / "regulator"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 10
@@ -55,23 +64,47 @@ def test_crawl_of_a_plain_static_site_stores_and_flags(static_site: str, tmp_pat
     for name in ("watchlists.yaml", "sources.yaml"):
         (config / name).write_text((REPO / "config" / name).read_text(encoding="utf-8"), encoding="utf-8")
     (config / "monitor.yaml").write_text(
-        yaml.safe_dump({"politeness": {"download_delay": 0, "autothrottle": False, "download_timeout": 5,
-                                       "retry_times": 0}})
+        yaml.safe_dump(
+            {"politeness": {"download_delay": 0, "autothrottle": False, "download_timeout": 5, "retry_times": 0}}
+        )
     )
     database_url = f"sqlite:///{tmp_path / 'static.db'}"
     refused = subprocess.run(
         [sys.executable, "-m", "monitor", "--config", str(config), "--db", database_url, "crawl", static_site],
-        capture_output=True, text=True, timeout=120, cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
     )
     assert "loopback or private address" in refused.stderr, "without --allow-private, loopback is refused"
     result = subprocess.run(
-        [sys.executable, "-m", "monitor", "--allow-private", "--config", str(config), "--db", database_url,
-         "crawl", static_site, "--max-pages", "60", "--time-limit", "60"],
-        capture_output=True, text=True, timeout=120, cwd=REPO,
+        [
+            sys.executable,
+            "-m",
+            "monitor",
+            "--allow-private",
+            "--config",
+            str(config),
+            "--db",
+            database_url,
+            "crawl",
+            static_site,
+            "--max-pages",
+            "60",
+            "--time-limit",
+            "60",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
     )
     assert result.returncode in (0, 3), result.stderr[-2000:]
-    manifest = {a["path"]: a for a in yaml.safe_load(MANIFEST_PATH.read_text(encoding="utf-8"))["articles"]
-                if a["site"] == "regulator"}
+    manifest = {
+        a["path"]: a
+        for a in yaml.safe_load(MANIFEST_PATH.read_text(encoding="utf-8"))["articles"]
+        if a["site"] == "regulator"
+    }
     with repository_for(database_url).sessions() as session:
         rows = session.execute(select(Article.url, Article.flagged)).all()
     dispose_all()

@@ -264,14 +264,18 @@ class FaultServer:
         def flaky(h: _Handler) -> Reply:
             if attempts("/flaky.xml") == 1:
                 return Reply(503, b"try again", content_type="text/plain")
-            return Reply(200, rss(base(h), [("Flaky", "/articles/flaky.html", day)]).encode(),
-                         content_type="application/rss+xml")
+            return Reply(
+                200, rss(base(h), [("Flaky", "/articles/flaky.html", day)]).encode(), content_type="application/rss+xml"
+            )
 
         def retry_soon(h: _Handler) -> Reply:
             if attempts("/retry-soon.xml") == 1:
                 return Reply(429, b"slow down", headers={"Retry-After": "1"}, content_type="text/plain")
-            return Reply(200, rss(base(h), [("Patient", "/articles/patient.html", day)]).encode(),
-                         content_type="application/rss+xml")
+            return Reply(
+                200,
+                rss(base(h), [("Patient", "/articles/patient.html", day)]).encode(),
+                content_type="application/rss+xml",
+            )
 
         def no_headers(h: _Handler) -> None:
             h.hold(30)
@@ -309,8 +313,11 @@ class FaultServer:
 
         def wrong_charset(h: _Handler) -> Reply:
             # Declared utf-8 by the server, encoded latin-1 by the CMS, as the XML prolog says.
-            return Reply(200, latin1_feed.format(base=base(h)).encode("latin-1"),
-                         content_type="application/rss+xml; charset=utf-8")
+            return Reply(
+                200,
+                latin1_feed.format(base=base(h)).encode("latin-1"),
+                content_type="application/rss+xml; charset=utf-8",
+            )
 
         def article(title: str, extra: str = "") -> Route:
             return lambda h: Reply(200, ARTICLE.format(title=title, extra=extra).encode())
@@ -343,13 +350,18 @@ class FaultServer:
             "/to-internal": to_internal,
             "/empty.xml": lambda h: Reply(200, b"", content_type="application/rss+xml"),
             "/html.xml": lambda h: Reply(200, ARTICLE.format(title="Not a feed", extra="").encode()),
-            "/malformed.xml": lambda h: Reply(200, b"<rss><channel><item><title>x</item></rss>>>",
-                                              content_type="application/rss+xml"),
-            "/truncated.xml": lambda h: Reply(200, rss(base(h), [("T", "/articles/t.html", day)]).encode()[:70],
-                                              content_type="application/rss+xml"),
+            "/malformed.xml": lambda h: Reply(
+                200, b"<rss><channel><item><title>x</item></rss>>>", content_type="application/rss+xml"
+            ),
+            "/truncated.xml": lambda h: Reply(
+                200, rss(base(h), [("T", "/articles/t.html", day)]).encode()[:70], content_type="application/rss+xml"
+            ),
             "/entities.xml": lambda h: Reply(200, BILLION_LAUGHS.encode(), content_type="application/rss+xml"),
-            "/entities-utf16.xml": lambda h: Reply(200, BILLION_LAUGHS.replace('"?>', '" encoding="utf-16"?>', 1)
-                                                   .encode("utf-16"), content_type="application/rss+xml"),
+            "/entities-utf16.xml": lambda h: Reply(
+                200,
+                BILLION_LAUGHS.replace('"?>', '" encoding="utf-16"?>', 1).encode("utf-16"),
+                content_type="application/rss+xml",
+            ),
             "/wrong-charset.xml": wrong_charset,
             "/gone.xml": lambda h: Reply(404, b"gone", content_type="text/plain"),
             "/broken.xml": lambda h: Reply(500, b"oops", content_type="text/plain"),
@@ -398,8 +410,6 @@ def _make_certificate(directory: Path) -> bool:
     )
     (directory / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     (directory / "key.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     return True

@@ -70,8 +70,14 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
             if site not in faults.addresses:
                 continue
             sources.append(
-                {"id": source_id, "name": source_id, "kind": "other", "jurisdiction": "INTL",
-                 "timezone": "Europe/Paris", "feeds": [faults.url(site, path)]}
+                {
+                    "id": source_id,
+                    "name": source_id,
+                    "kind": "other",
+                    "jurisdiction": "INTL",
+                    "timezone": "Europe/Paris",
+                    "feeds": [faults.url(site, path)],
+                }
             )
         (config / "sources.yaml").write_text(yaml.safe_dump({"sources": sources}))
         allowed = [faults.hostport(name) for name in faults.addresses if name != "internal"]
@@ -80,9 +86,16 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
                 {
                     "allowed_private_hosts": allowed,
                     "politeness": {
-                        "download_delay": 0, "autothrottle": False, "concurrent_requests_per_domain": 16,
-                        "download_timeout": 2, "download_maxsize": 1024 * 1024, "download_warnsize": 512 * 1024,
-                        "retry_times": 1, "retry_backoff": 0.1, "retry_after_cap": 5, "crawl_timeout": 60,
+                        "download_delay": 0,
+                        "autothrottle": False,
+                        "concurrent_requests_per_domain": 16,
+                        "download_timeout": 2,
+                        "download_maxsize": 1024 * 1024,
+                        "download_warnsize": 512 * 1024,
+                        "retry_times": 1,
+                        "retry_backoff": 0.1,
+                        "retry_after_cap": 5,
+                        "crawl_timeout": 60,
                     },
                 }
             )
@@ -91,13 +104,21 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
         repository = repository_for(database_url)
         repository.ensure_source("not-found", "not-found")
         repository.upsert_article(
-            ArticleRecord(canonical_url=faults.url("good", PRESTORED), url=faults.url("good", PRESTORED),
-                          source_id="not-found", title="Stored before", text="An older article.")
+            ArticleRecord(
+                canonical_url=faults.url("good", PRESTORED),
+                url=faults.url("good", PRESTORED),
+                source_id="not-found",
+                title="Stored before",
+                text="An older article.",
+            )
         )
         dispose_all()
         result = subprocess.run(
             [sys.executable, "-m", "monitor", "--config", str(config), "--db", database_url, "run"],
-            capture_output=True, text=True, timeout=90, cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=90,
+            cwd=REPO,
         )
         yield faults, database_url, result
     dispose_all()
@@ -135,8 +156,14 @@ def test_healthy_sources_complete_and_stored_articles_survive(outcome: Outcome) 
         rows = {row.url: row for row in session.scalars(select(Article))}
     good = faults.url("good", "")
     assert good + PRESTORED in rows  # nothing stored before is lost
-    for path in ("/articles/transfers.html", "/articles/localisation.html", "/articles/flaky.html",
-                 "/articles/patient.html", "/articles/cafe.html", "/articles/latin1.html"):
+    for path in (
+        "/articles/transfers.html",
+        "/articles/localisation.html",
+        "/articles/flaky.html",
+        "/articles/patient.html",
+        "/articles/cafe.html",
+        "/articles/latin1.html",
+    ):
         assert good + path in rows, sorted(rows)
     pdf = rows[good + "/docs/decision"]  # served as application/octet-stream
     assert pdf.content_type == "pdf" and pdf.extraction_status == "ok"

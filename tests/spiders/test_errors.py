@@ -22,8 +22,9 @@ from spiders.errors import HostSkipped, classify_exception, classify_failure
 
 
 def http_error(status: int) -> HttpError:
-    return HttpError(Response("https://dpa.example/feed", status=status, request=Request("https://dpa.example/feed")),
-                     "ignored")
+    return HttpError(
+        Response("https://dpa.example/feed", status=status, request=Request("https://dpa.example/feed")), "ignored"
+    )
 
 
 def tls_failure() -> DownloadFailedError:
@@ -46,13 +47,19 @@ def tls_failure() -> DownloadFailedError:
         (http_error(503), errors.HTTP_5XX),
         (CannotResolveHostError("no such host"), errors.DNS),
         (DownloadTimeoutError("took longer than 2 seconds"), errors.TIMEOUT),
-        (DownloadCancelledError("Expected to receive 5242880 bytes which is larger than download max size"),
-         errors.TOO_LARGE),
-        (IgnoreRequest("Ignored response because its body exceeded DOWNLOAD_MAXSIZE during decompression."),
-         errors.TOO_LARGE),
+        (
+            DownloadCancelledError("Expected to receive 5242880 bytes which is larger than download max size"),
+            errors.TOO_LARGE,
+        ),
+        (
+            IgnoreRequest("Ignored response because its body exceeded DOWNLOAD_MAXSIZE during decompression."),
+            errors.TOO_LARGE,
+        ),
         (IgnoreRequest("Forbidden by robots.txt"), errors.ROBOTS_DENIED),
-        (HostSkipped("robots.txt unreachable (HTTP 503): x skipped", errors.ROBOTS_UNREACHABLE),
-         errors.ROBOTS_UNREACHABLE),
+        (
+            HostSkipped("robots.txt unreachable (HTTP 503): x skipped", errors.ROBOTS_UNREACHABLE),
+            errors.ROBOTS_UNREACHABLE,
+        ),
         (HostSkipped("robots.txt unreachable (timed out)", errors.TIMEOUT), errors.TIMEOUT),
         (IgnoreRequest("max redirections reached"), errors.REDIRECT_LOOP),
         (IgnoreRequest("refused http://10.0.0.1/: 10.0.0.1 is a loopback or private address"), errors.UNSAFE),

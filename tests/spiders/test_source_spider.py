@@ -42,11 +42,16 @@ def test_feed_entry_updated_after_our_fetch_is_fetched_again(tmp_path: Path) -> 
     repository.ensure_source("dpa", "DPA")
     for slug in ("revised", "unchanged"):
         url = f"https://dpa.example/{slug}"
-        repository.upsert_article(ArticleRecord(canonical_url=url, url=url, source_id="dpa", title=slug, text="x",
-                                                fetched_at=NOW - timedelta(days=2)))
-    old, hour, recent = (NOW - timedelta(days=3)).isoformat(), (NOW - timedelta(hours=1)).isoformat(), (
-        NOW - timedelta(hours=2)
-    ).isoformat()
+        repository.upsert_article(
+            ArticleRecord(
+                canonical_url=url, url=url, source_id="dpa", title=slug, text="x", fetched_at=NOW - timedelta(days=2)
+            )
+        )
+    old, hour, recent = (
+        (NOW - timedelta(days=3)).isoformat(),
+        (NOW - timedelta(hours=1)).isoformat(),
+        (NOW - timedelta(hours=2)).isoformat(),
+    )
     atom = f"""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
     <entry><title>r</title><link href="https://dpa.example/revised"/><id>1</id>
       <published>{old}</published><updated>{hour}</updated></entry>
@@ -61,15 +66,30 @@ def test_feed_entry_updated_after_our_fetch_is_fetched_again(tmp_path: Path) -> 
 
 
 def test_sitemap_entries_filtered_by_age_and_pattern(tmp_path: Path) -> None:
-    source = Source(id="dpa", name="Wire", kind="press", jurisdiction="INTL", sitemaps=["https://wire.example/s.xml"],
-                    sitemap_max_age_days=3, sitemap_link_pattern="/technology/")
+    source = Source(
+        id="dpa",
+        name="Wire",
+        kind="press",
+        jurisdiction="INTL",
+        sitemaps=["https://wire.example/s.xml"],
+        sitemap_max_age_days=3,
+        sitemap_link_pattern="/technology/",
+    )
     spider = make_spider(tmp_path, source)
     repository_for(f"sqlite:///{tmp_path / 'm.db'}").ensure_source("dpa", "Wire")
-    urls = [("technology/new", NOW - timedelta(days=1)), ("technology/old", NOW - timedelta(days=30)),
-            ("sports/new", NOW - timedelta(hours=5))]
-    body = '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + "".join(
-        f"<url><loc>https://wire.example/{path}</loc><lastmod>{when.isoformat()}</lastmod></url>" for path, when in urls
-    ) + "</urlset>"
+    urls = [
+        ("technology/new", NOW - timedelta(days=1)),
+        ("technology/old", NOW - timedelta(days=30)),
+        ("sports/new", NOW - timedelta(hours=5)),
+    ]
+    body = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(
+            f"<url><loc>https://wire.example/{path}</loc><lastmod>{when.isoformat()}</lastmod></url>"
+            for path, when in urls
+        )
+        + "</urlset>"
+    )
     requests = list(spider.parse_sitemap(response("https://wire.example/s.xml", body, "sitemap"), source))
     assert [r.url for r in requests] == ["https://wire.example/technology/new"]
     dispose_all()
@@ -79,8 +99,10 @@ def test_probe_fetches_nothing_behind_the_entry_point_and_keeps_no_validators(tm
     source = Source(id="dpa", name="DPA", kind="regulator", jurisdiction="FR", feeds=["https://dpa.example/rss"])
     spider = make_spider(tmp_path, source, probe=True)
     repository_for(f"sqlite:///{tmp_path / 'm.db'}").ensure_source("dpa", "DPA")
-    rss = ('<rss version="2.0"><channel><title>t</title><item><title>a</title><link>https://dpa.example/a</link>'
-           f"<pubDate>{stamp(NOW)}</pubDate></item></channel></rss>")
+    rss = (
+        '<rss version="2.0"><channel><title>t</title><item><title>a</title><link>https://dpa.example/a</link>'
+        f"<pubDate>{stamp(NOW)}</pubDate></item></channel></rss>"
+    )
     assert list(spider.parse_feed(response("https://dpa.example/rss", rss), source)) == []
     (row,) = repository_for(f"sqlite:///{tmp_path / 'm.db'}").endpoints()
     assert row.items_seen == 1 and row.pending_etag is None and row.etag is None

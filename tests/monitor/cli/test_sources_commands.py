@@ -27,8 +27,9 @@ def test_real_catalogue_is_valid_and_broad() -> None:
     jurisdictions = {source.jurisdiction for source in config.sources}
     assert {"EU", "CN", "IN", "JP", "US", "INTL"} <= jurisdictions
     assert any(source.id == "global-cbpr" for source in config.sources)
-    assert all(source.feeds or source.listings or source.sitemaps or source.discover_sitemaps
-               for source in config.sources)
+    assert all(
+        source.feeds or source.listings or source.sitemaps or source.discover_sitemaps for source in config.sources
+    )
 
 
 def test_sources_list_shows_catalogue_without_network(tmp_path: Path) -> None:
@@ -49,23 +50,47 @@ def test_sources_check_probes_once_and_reports_health(tmp_path: Path) -> None:
     with FixtureServer(sites=["regulator", "press"]) as server:
         rendered = render_sources(server)
         sources = [s for s in rendered["sources"] if s["id"] in ("acd", "dpw")]
-        sources.append({"id": "gone", "name": "Gone", "kind": "press", "jurisdiction": "EU",
-                        "feeds": [server.url("press", "/no-such-feed.xml")]})
+        sources.append(
+            {
+                "id": "gone",
+                "name": "Gone",
+                "kind": "press",
+                "jurisdiction": "EU",
+                "feeds": [server.url("press", "/no-such-feed.xml")],
+            }
+        )
         (config / "sources.yaml").write_text(yaml.safe_dump({"sources": sources}, allow_unicode=True))
-        (config / "monitor.yaml").write_text(yaml.safe_dump({"politeness": {
-            "download_delay": 0, "autothrottle": False, "download_timeout": 5, "retry_times": 0}}))
+        (config / "monitor.yaml").write_text(
+            yaml.safe_dump(
+                {"politeness": {"download_delay": 0, "autothrottle": False, "download_timeout": 5, "retry_times": 0}}
+            )
+        )
         result = subprocess.run(
-            [sys.executable, "-m", "monitor", "--allow-private", "--config", str(config), "--db", database_url,
-             "sources", "check"],
-            capture_output=True, text=True, timeout=120, cwd=REPO,
+            [
+                sys.executable,
+                "-m",
+                "monitor",
+                "--allow-private",
+                "--config",
+                str(config),
+                "--db",
+                database_url,
+                "sources",
+                "check",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=REPO,
         )
         log = server.request_log
     assert result.returncode == 3, result.stderr[-3000:]
     assert "http_4xx" in result.stdout and "ok (200)" in result.stdout
     # Entry points only, once each: no article, no second listing page, no conditional headers.
     paths = [r.path for r in log if r.path != "/robots.txt"]
-    assert sorted(paths) == sorted(["/sitemap.xml", "/actualites/", "/feed.atom", "/news-sitemap.xml",
-                                    "/no-such-feed.xml"])
+    assert sorted(paths) == sorted(
+        ["/sitemap.xml", "/actualites/", "/feed.atom", "/news-sitemap.xml", "/no-such-feed.xml"]
+    )
     assert not any(r.header("If-None-Match") for r in log)
     # A probe fetches no article, so it must not leave validators that make the next run skip them.
     repository = repository_for(database_url)

@@ -30,19 +30,36 @@ class Corpus:
     ids: dict[str, int] = field(default_factory=dict)
 
     def add(
-        self, key: str, *, source: str, title: str, text: str, topics: list[tuple[str, list[str]]],
-        countries: list[str], flagged_at: datetime | None, published_at: datetime | None = None,
-        duplicate_of: str | None = None, reason: str = "", url: str | None = None,
+        self,
+        key: str,
+        *,
+        source: str,
+        title: str,
+        text: str,
+        topics: list[tuple[str, list[str]]],
+        countries: list[str],
+        flagged_at: datetime | None,
+        published_at: datetime | None = None,
+        duplicate_of: str | None = None,
+        reason: str = "",
+        url: str | None = None,
     ) -> int:
         canonical = f"https://{source}.example.org/news/{key}"
         record = ArticleRecord(
-            canonical_url=canonical, url=url or canonical, source_id=source, title=title, text=text,
+            canonical_url=canonical,
+            url=url or canonical,
+            source_id=source,
+            title=title,
+            text=text,
             published_at=published_at or (flagged_at - timedelta(hours=2) if flagged_at else None),
-            language="en", flagged=flagged_at is not None,
+            language="en",
+            flagged=flagged_at is not None,
             reason=reason or (f"{topics[0][0]}: {', '.join(topics[0][1])}" if topics else ""),
             duplicate_of=duplicate_of,
-            topics=[TopicRecord(t, 0.9 - i * 0.1, terms, [span(text, term) for term in terms if term in text])
-                    for i, (t, terms) in enumerate(topics)],
+            topics=[
+                TopicRecord(t, 0.9 - i * 0.1, terms, [span(text, term) for term in terms if term in text])
+                for i, (t, terms) in enumerate(topics)
+            ],
             countries=[CountryRecord(code, rank, 1, rank == 0) for rank, code in enumerate(countries)],
         )
         self.repository.upsert_article(record)
@@ -88,29 +105,69 @@ EDPB_TEXT = (
 
 def standard_corpus(corpus: Corpus, flagged_at: datetime) -> Corpus:
     """Five flagged items over four topics and five jurisdictions, one syndicated copy, one unflagged."""
-    corpus.add("cac-rules", source="cac", title="促进和规范数据跨境流动规定 / China eases cross-border data rules",
-               text=CAC_TEXT, topics=[("cross_border_transfers", ["cross-border data transfers", "数据跨境"])],
-               countries=["CN"], flagged_at=flagged_at)
-    corpus.add("cac-rules-reuters", source="reuters", title="China relaxes cross-border data transfer rules",
-               text=CAC_TEXT, topics=[("cross_border_transfers", ["cross-border data transfers"])],
-               countries=["CN"], flagged_at=flagged_at + timedelta(minutes=5),
-               duplicate_of=corpus.canonical("cac-rules", "cac"))
-    corpus.add("cnil-transferts", source="cnil", title="Transferts de données hors UE : la CNIL publie son guide",
-               text=CNIL_TEXT, topics=[("cross_border_transfers", ["transferts de données", "pays tiers"])],
-               countries=["FR", "EU"], flagged_at=flagged_at + timedelta(minutes=10))
-    corpus.add("bfdi-cloud", source="bfdi", title="BfDI fordert souveräne Cloud für den Bund",
-               text=BFDI_TEXT, topics=[("cloud_sovereignty", ["souveräne Cloud"]),
-                                       ("data_localization", ["Datenlokalisierung"])],
-               countries=["DE"], flagged_at=flagged_at + timedelta(minutes=20))
-    corpus.add("edpb-dpf", source="edpb", title="EDPB opinion on the EU-US Data Privacy Framework review",
-               text=EDPB_TEXT, topics=[("cross_border_transfers", ["Data Privacy Framework", "onward transfers"])],
-               countries=["EU", "US"], flagged_at=flagged_at + timedelta(minutes=30))
-    corpus.add("euractiv-ai", source="euractiv", title="Parliament committee votes on AI liability",
-               text="Nothing about data here.", topics=[], countries=["EU"], flagged_at=None)
-    corpus.repository.record_endpoint(EndpointResult("bfdi", "https://bfdi.example.org/feed", "feed", 503,
-                                                     error_class="http_5xx", error="Service Unavailable"))
-    corpus.repository.record_endpoint(EndpointResult("cnil", "https://cnil.example.org/rss", "feed", 200,
-                                                     newest_item_at=flagged_at))
+    corpus.add(
+        "cac-rules",
+        source="cac",
+        title="促进和规范数据跨境流动规定 / China eases cross-border data rules",
+        text=CAC_TEXT,
+        topics=[("cross_border_transfers", ["cross-border data transfers", "数据跨境"])],
+        countries=["CN"],
+        flagged_at=flagged_at,
+    )
+    corpus.add(
+        "cac-rules-reuters",
+        source="reuters",
+        title="China relaxes cross-border data transfer rules",
+        text=CAC_TEXT,
+        topics=[("cross_border_transfers", ["cross-border data transfers"])],
+        countries=["CN"],
+        flagged_at=flagged_at + timedelta(minutes=5),
+        duplicate_of=corpus.canonical("cac-rules", "cac"),
+    )
+    corpus.add(
+        "cnil-transferts",
+        source="cnil",
+        title="Transferts de données hors UE : la CNIL publie son guide",
+        text=CNIL_TEXT,
+        topics=[("cross_border_transfers", ["transferts de données", "pays tiers"])],
+        countries=["FR", "EU"],
+        flagged_at=flagged_at + timedelta(minutes=10),
+    )
+    corpus.add(
+        "bfdi-cloud",
+        source="bfdi",
+        title="BfDI fordert souveräne Cloud für den Bund",
+        text=BFDI_TEXT,
+        topics=[("cloud_sovereignty", ["souveräne Cloud"]), ("data_localization", ["Datenlokalisierung"])],
+        countries=["DE"],
+        flagged_at=flagged_at + timedelta(minutes=20),
+    )
+    corpus.add(
+        "edpb-dpf",
+        source="edpb",
+        title="EDPB opinion on the EU-US Data Privacy Framework review",
+        text=EDPB_TEXT,
+        topics=[("cross_border_transfers", ["Data Privacy Framework", "onward transfers"])],
+        countries=["EU", "US"],
+        flagged_at=flagged_at + timedelta(minutes=30),
+    )
+    corpus.add(
+        "euractiv-ai",
+        source="euractiv",
+        title="Parliament committee votes on AI liability",
+        text="Nothing about data here.",
+        topics=[],
+        countries=["EU"],
+        flagged_at=None,
+    )
+    corpus.repository.record_endpoint(
+        EndpointResult(
+            "bfdi", "https://bfdi.example.org/feed", "feed", 503, error_class="http_5xx", error="Service Unavailable"
+        )
+    )
+    corpus.repository.record_endpoint(
+        EndpointResult("cnil", "https://cnil.example.org/rss", "feed", 200, newest_item_at=flagged_at)
+    )
     return corpus
 
 
@@ -166,9 +223,18 @@ class MailServer:
 
 
 def digest_settings(port: int, recipients: list[Recipient], **overrides: object) -> DigestSettings:
-    smtp = Smtp(host="127.0.0.1", port=port, security="none", timeout=5, connect_timeout=2,
-                sender="news-monitor <monitor@example.org>")
-    values: dict[str, object] = {"recipients": recipients, "smtp": smtp,
-                                 "schedule": {"cron": "0 7 * * *", "timezone": "Europe/Brussels"}}
+    smtp = Smtp(
+        host="127.0.0.1",
+        port=port,
+        security="none",
+        timeout=5,
+        connect_timeout=2,
+        sender="news-monitor <monitor@example.org>",
+    )
+    values: dict[str, object] = {
+        "recipients": recipients,
+        "smtp": smtp,
+        "schedule": {"cron": "0 7 * * *", "timezone": "Europe/Brussels"},
+    }
     values.update(overrides)
     return DigestSettings.model_validate(values)

@@ -46,16 +46,28 @@ document.getElementById('f').addEventListener('load', function () {
 
 
 def chromium(*args: str, user_data: Path) -> subprocess.CompletedProcess[str]:
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--hide-scrollbars", f"--user-data-dir={user_data}", *args]
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={user_data}",
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
 
 
 def measure(digest_html: str, width: int, tmp_path: Path) -> dict[str, object]:
     page = tmp_path / f"probe-{width}.html"
-    page.write_text(WRAPPER.replace("{width}", str(width)).replace("{srcdoc}", html.escape(digest_html)),
-                    encoding="utf-8")
+    page.write_text(
+        WRAPPER.replace("{width}", str(width)).replace("{srcdoc}", html.escape(digest_html)), encoding="utf-8"
+    )
     result = chromium("--window-size=800,2000", "--dump-dom", page.as_uri(), user_data=tmp_path / f"p{width}")
     found = re.search(r'<pre id="probe">(.+?)</pre>', result.stdout, re.S)
     assert found, f"no probe output; chromium said: {result.stderr[-2000:]}"
@@ -67,8 +79,9 @@ def test_digest_fits_600px_and_a_phone_and_every_item_is_visible(corpus: Corpus,
     files = write_preview(corpus.url, tmp_path / "out", title="Data sovereignty digest")
     height = int(measure(files.html.read_text(encoding="utf-8"), 600, tmp_path)["contentHeight"])
     shot = tmp_path / "digest.png"
-    result = chromium(f"--window-size=600,{height}", f"--screenshot={shot}", files.html.as_uri(),
-                      user_data=tmp_path / "shot")
+    result = chromium(
+        f"--window-size=600,{height}", f"--screenshot={shot}", files.html.as_uri(), user_data=tmp_path / "shot"
+    )
     assert shot.is_file() and shot.stat().st_size > 10_000, result.stderr[-2000:]
     target = os.environ.get("MONITOR_DIGEST_SCREENSHOT")
     if target:
@@ -76,11 +89,15 @@ def test_digest_fits_600px_and_a_phone_and_every_item_is_visible(corpus: Corpus,
         shutil.copyfile(shot, target)
 
     # A title and a snippet with long unbroken strings are the usual way an e-mail overflows.
-    corpus.add("long", source="euractiv",
-               title="Commission_adequacy_decision_" + "x" * 150 + " (a title with one very long unbroken word)",
-               text="https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:" + "0" * 200 + " data localisation",
-               topics=[("data_localization", ["data localisation"])], countries=["EU"],
-               flagged_at=datetime.now(UTC) - timedelta(hours=1))
+    corpus.add(
+        "long",
+        source="euractiv",
+        title="Commission_adequacy_decision_" + "x" * 150 + " (a title with one very long unbroken word)",
+        text="https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:" + "0" * 200 + " data localisation",
+        topics=[("data_localization", ["data localisation"])],
+        countries=["EU"],
+        flagged_at=datetime.now(UTC) - timedelta(hours=1),
+    )
     files = write_preview(corpus.url, tmp_path / "out", title="Data sovereignty digest")
     digest_html = files.html.read_text(encoding="utf-8")
     for width in (600, 375):

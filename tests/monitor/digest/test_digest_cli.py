@@ -15,8 +15,11 @@ from monitor.cli.app import app
 from monitor.storage.lock import run_lock
 from monitor.storage.models import Digest
 
-SOURCES = {"sources": [{"id": "cnil", "name": "CNIL", "kind": "regulator", "jurisdiction": "FR",
-                        "feeds": ["https://www.cnil.fr/rss"]}]}
+SOURCES = {
+    "sources": [
+        {"id": "cnil", "name": "CNIL", "kind": "regulator", "jurisdiction": "FR", "feeds": ["https://www.cnil.fr/rss"]}
+    ]
+}
 
 
 def config_dir(tmp_path: Path, port: int) -> Path:
@@ -26,9 +29,10 @@ def config_dir(tmp_path: Path, port: int) -> Path:
         "schedules": [{"name": "all", "cron": "15 */3 * * *", "timezone": "Europe/Brussels"}],
         "digest": {
             "schedule": {"cron": "0 7 * * *", "timezone": "Europe/Brussels"},
-            "recipients": [{"email": "analyst@example.org", "name": "Policy team"},
-                           {"email": "china-desk@example.org", "topics": ["cross_border_transfers"],
-                            "countries": ["CN"]}],
+            "recipients": [
+                {"email": "analyst@example.org", "name": "Policy team"},
+                {"email": "china-desk@example.org", "topics": ["cross_border_transfers"], "countries": ["CN"]},
+            ],
             "smtp": {"host": "127.0.0.1", "port": port, "security": "none", "sender": "monitor@example.org"},
         },
     }
@@ -56,7 +60,11 @@ def test_out_writes_preview_and_one_eml_per_recipient_without_recording(
     result = invoke("--config", str(config), "--db", corpus.url, "digest", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "analyst@example.org.eml", "china-desk@example.org.eml", "digest.html", "digest.txt"]
+        "analyst@example.org.eml",
+        "china-desk@example.org.eml",
+        "digest.html",
+        "digest.txt",
+    ]
     assert "4 items" in result.output and "1 items for china-desk@example.org" in result.output
     assert digest_rows(corpus) == 0 and not mail_server.handler.received
 
@@ -95,8 +103,9 @@ def test_send_with_pending_mail_exits_3(corpus: Corpus, mail_server: MailServer,
 
 
 def test_schedule_list_prints_jobs_and_next_runs(tmp_path: Path) -> None:
-    result = invoke("--config", str(config_dir(tmp_path, 25)), "--db", f"sqlite:///{tmp_path}/s.db", "schedule",
-                    "--list")
+    result = invoke(
+        "--config", str(config_dir(tmp_path, 25)), "--db", f"sqlite:///{tmp_path}/s.db", "schedule", "--list"
+    )
     assert result.exit_code == 0, result.output
     names = [line.split("\t")[0] for line in result.output.splitlines()]
     assert names == ["crawl:all", "digest", "digest-retry"]

@@ -18,8 +18,9 @@ def test_health_reports_failing_then_silent_sources(corpus: Corpus) -> None:
     standard_corpus(corpus, NOW - timedelta(hours=6))
     old = datetime(2024, 1, 2, tzinfo=UTC)
     corpus.repository.ensure_source("dpc", "Data Protection Commission", "regulator", "IE", "en")
-    corpus.repository.record_endpoint(EndpointResult("dpc", "https://dpc.example.org/feed", "feed", 200,
-                                                     newest_item_at=old))
+    corpus.repository.record_endpoint(
+        EndpointResult("dpc", "https://dpc.example.org/feed", "feed", 200, newest_item_at=old)
+    )
     with corpus.repository.sessions() as session:
         problems = source_health(session, now=NOW + timedelta(days=60), silent_after_days=30)
     assert [(p.source_id, p.state) for p in problems][:1] == [("bfdi", "failing")]

@@ -17,8 +17,9 @@ CHINA_DESK = Recipient(email="china-desk@example.org", topics=["cross_border_tra
 
 
 def outbox(corpus: Corpus, settings: DigestSettings, password: str | None = None) -> Outbox:
-    return Outbox(corpus.repository.sessions, settings,
-                  deliver=lambda message: deliver(message, settings.smtp, password=password))
+    return Outbox(
+        corpus.repository.sessions, settings, deliver=lambda message: deliver(message, settings.smtp, password=password)
+    )
 
 
 def digests(corpus: Corpus) -> list[Digest]:
@@ -53,9 +54,15 @@ def test_no_double_send_after_rerun(corpus: Corpus, mail_server: MailServer) -> 
     assert [o.status for o in again] == ["skipped"]
     assert len(mail_server.handler.received) == 1
     # An item flagged after the first digest, even inside the lookback overlap, goes out once, next time.
-    corpus.add("late", source="edpb", title="EDPB guidelines on data localisation", text="Data localisation rules.",
-               topics=[("data_localization", ["localisation"])], countries=["EU"],
-               flagged_at=NOW - timedelta(minutes=1))
+    corpus.add(
+        "late",
+        source="edpb",
+        title="EDPB guidelines on data localisation",
+        text="Data localisation rules.",
+        topics=[("data_localization", ["localisation"])],
+        countries=["EU"],
+        flagged_at=NOW - timedelta(minutes=1),
+    )
     third = outbox(corpus, settings).run(NOW + timedelta(hours=24))
     assert [(o.status, o.item_count) for o in third] == [("sent", 1)]
     fourth = outbox(corpus, settings).run(NOW + timedelta(hours=48))
@@ -92,9 +99,7 @@ def test_permanent_failure_marks_failed_and_items_go_into_next_digest(corpus: Co
     assert digests(corpus)[1].window_start == first_window_start(NOW, "Europe/Brussels", 1)
 
 
-def test_connection_dropped_after_data_is_retried_with_same_message_id(
-    corpus: Corpus, mail_server: MailServer
-) -> None:
+def test_connection_dropped_after_data_is_retried_with_same_message_id(corpus: Corpus, mail_server: MailServer) -> None:
     standard_corpus(corpus, NOW - timedelta(hours=6))
     settings = digest_settings(mail_server.port, [EVERYONE])
     mail_server.handler.script = ["drop"]
@@ -112,10 +117,15 @@ def test_server_down_then_back(corpus: Corpus, mail_server: MailServer) -> None:
     first = outbox(corpus, settings).run(NOW)
     assert first[0].status == "pending" and "ConnectionRefusedError" in (first[0].error or "")
     # Items flagged while the server is down are not lost: they wait for the next digest.
-    corpus.add("while-down", source="cnil", title="La CNIL sanctionne un transfert illicite",
-               text="Transfert de données vers un pays tiers sans garanties.",
-               topics=[("cross_border_transfers", ["pays tiers"])], countries=["FR"],
-               flagged_at=NOW + timedelta(hours=1))
+    corpus.add(
+        "while-down",
+        source="cnil",
+        title="La CNIL sanctionne un transfert illicite",
+        text="Transfert de données vers un pays tiers sans garanties.",
+        topics=[("cross_border_transfers", ["pays tiers"])],
+        countries=["FR"],
+        flagged_at=NOW + timedelta(hours=1),
+    )
     mail_server.start()
     second = outbox(corpus, settings).run(NOW + timedelta(hours=2))
     assert [(o.status, o.item_count, o.message_id) for o in second] == [("sent", 4, first[0].message_id)]
@@ -130,7 +140,8 @@ def test_subscriptions_filter_topics_and_jurisdictions(corpus: Corpus, mail_serv
     settings = digest_settings(mail_server.port, [EVERYONE, CHINA_DESK])
     outcomes = outbox(corpus, settings).run(NOW)
     assert [(o.recipient, o.item_count) for o in outcomes] == [
-        ("analyst@example.org", 4), ("china-desk@example.org", 1)
+        ("analyst@example.org", 4),
+        ("china-desk@example.org", 1),
     ]
     china = next(m for m in mail_server.messages() if "china-desk" in m["To"])
     text = china.get_body(("plain",)).get_content()
@@ -154,18 +165,36 @@ def test_window_follows_last_digest_across_daylight_saving_change(corpus: Corpus
     sunday_7am = datetime(2024, 3, 31, 5, 0, tzinfo=UTC)
     assert first_window_start(sunday_7am, "Europe/Brussels", 1) == saturday_7am  # 23 hours, not 24
     settings = digest_settings(mail_server.port, [EVERYONE])
-    corpus.add("sat", source="edpb", title="EDPB statement on data sovereignty", text=EDPB_SHORT,
-               topics=[("cross_border_transfers", ["transfers"])], countries=["EU"],
-               flagged_at=saturday_7am - timedelta(minutes=30))
+    corpus.add(
+        "sat",
+        source="edpb",
+        title="EDPB statement on data sovereignty",
+        text=EDPB_SHORT,
+        topics=[("cross_border_transfers", ["transfers"])],
+        countries=["EU"],
+        flagged_at=saturday_7am - timedelta(minutes=30),
+    )
     outbox(corpus, settings).run(saturday_7am)
     # Flagged 06:30 local on Sunday, i.e. 23.5 hours after the Saturday digest and before Sunday's.
-    corpus.add("sun", source="cnil", title="CNIL : transferts vers les États-Unis", text=EDPB_SHORT,
-               topics=[("cross_border_transfers", ["transfers"])], countries=["FR"],
-               flagged_at=datetime(2024, 3, 31, 4, 30, tzinfo=UTC))
+    corpus.add(
+        "sun",
+        source="cnil",
+        title="CNIL : transferts vers les États-Unis",
+        text=EDPB_SHORT,
+        topics=[("cross_border_transfers", ["transfers"])],
+        countries=["FR"],
+        flagged_at=datetime(2024, 3, 31, 4, 30, tzinfo=UTC),
+    )
     # Flagged just after Sunday's digest: belongs to Monday.
-    corpus.add("after", source="bfdi", title="BfDI zu Datentransfers", text=EDPB_SHORT,
-               topics=[("cross_border_transfers", ["transfers"])], countries=["DE"],
-               flagged_at=datetime(2024, 3, 31, 5, 30, tzinfo=UTC))
+    corpus.add(
+        "after",
+        source="bfdi",
+        title="BfDI zu Datentransfers",
+        text=EDPB_SHORT,
+        topics=[("cross_border_transfers", ["transfers"])],
+        countries=["DE"],
+        flagged_at=datetime(2024, 3, 31, 5, 30, tzinfo=UTC),
+    )
     sunday = outbox(corpus, settings).run(sunday_7am)
     assert [(o.status, o.item_count) for o in sunday] == [("sent", 1)]
     rows = digests(corpus)

@@ -21,8 +21,15 @@ def test_plain_strips_markup_and_script_bodies() -> None:
 
 def test_safe_url_accepts_only_http_and_https() -> None:
     assert safe_url("https://www.cnil.fr/fr/transferts") == "https://www.cnil.fr/fr/transferts"
-    for bad in ("javascript:alert(1)", "data:text/html,x", "ftp://x.org/", "https://a b.org/", "/relative",
-                "https://x.org/\nX-Injected: 1", "JaVaScRiPt:alert(1)"):
+    for bad in (
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "ftp://x.org/",
+        "https://a b.org/",
+        "/relative",
+        "https://x.org/\nX-Injected: 1",
+        "JaVaScRiPt:alert(1)",
+    ):
         assert safe_url(bad) is None, bad
 
 
@@ -33,8 +40,13 @@ def test_header_value_collapses_newlines() -> None:
 def test_snippet_marks_evidence_spans_in_context() -> None:
     text = "Intro sentence. " * 30 + "The CAC eased cross-border data transfers for small exporters. " + "Tail. " * 40
     start = text.index("cross-border")
-    segments = snippet(text, [{"field": "text", "start": start, "end": start + len("cross-border data transfers")},
-                              {"field": "title", "start": 0, "end": 3}])
+    segments = snippet(
+        text,
+        [
+            {"field": "text", "start": start, "end": start + len("cross-border data transfers")},
+            {"field": "title", "start": 0, "end": 3},
+        ],
+    )
     assert segments[0] == Segment("… ") and segments[-1] == Segment(" …")
     assert [s.text for s in segments if s.hit] == ["cross-border data transfers"]
     assert sum(len(s.text) for s in segments) <= 270
@@ -60,10 +72,16 @@ def test_entries_fold_syndicated_copies_and_group_by_topic_then_jurisdiction(cor
 
 
 def test_scraped_markup_is_escaped_and_bad_links_dropped(corpus: Corpus) -> None:
-    corpus.add("evil", source="reuters", title='<img src=x onerror=alert(1)>Data "transfers" & <b>you</b>',
-               text="<script>steal()</script>Cross-border transfers <iframe src='https://evil'></iframe> rules.",
-               topics=[("cross_border_transfers", ["transfers"])], countries=["US"],
-               flagged_at=NOW - timedelta(hours=1), url="javascript:alert(document.cookie)")
+    corpus.add(
+        "evil",
+        source="reuters",
+        title='<img src=x onerror=alert(1)>Data "transfers" & <b>you</b>',
+        text="<script>steal()</script>Cross-border transfers <iframe src='https://evil'></iframe> rules.",
+        topics=[("cross_border_transfers", ["transfers"])],
+        countries=["US"],
+        flagged_at=NOW - timedelta(hours=1),
+        url="javascript:alert(document.cookie)",
+    )
     with corpus.repository.sessions() as session:
         entries = select_entries(session, since=None, until=NOW).entries
     rendered = render(DigestView("A <b>title</b>", None, NOW, "UTC", entries))
@@ -76,9 +94,14 @@ def test_scraped_markup_is_escaped_and_bad_links_dropped(corpus: Corpus) -> None
 def test_message_is_multipart_and_headers_cannot_be_injected() -> None:
     when = datetime(2024, 5, 14, 5, 0, tzinfo=UTC)
     message = build_message(
-        sender="news-monitor <monitor@example.org>", to_email="analyst@example.org", to_name="Policy\r\nBcc: x@y.z",
-        subject="Digest: Title\r\nBcc: victim@example.org", text="plain", html="<p>html</p>",
-        message_id="<abc.digest@example.org>", date=when,
+        sender="news-monitor <monitor@example.org>",
+        to_email="analyst@example.org",
+        to_name="Policy\r\nBcc: x@y.z",
+        subject="Digest: Title\r\nBcc: victim@example.org",
+        text="plain",
+        html="<p>html</p>",
+        message_id="<abc.digest@example.org>",
+        date=when,
     )
     parsed = message_from_bytes(bytes(message), policy=policy.default)
     assert parsed.get_all("Bcc") is None

@@ -48,8 +48,13 @@ sys.exit(Daemon([spec], misfire_grace_seconds=60).serve(run_now=True))
 
 def test_sigterm_stops_the_daemon_after_the_running_job(tmp_path: Path) -> None:
     marker = tmp_path / "finished"
-    process = subprocess.Popen([sys.executable, "-c", DAEMON_SCRIPT, str(marker)], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    process = subprocess.Popen(
+        [sys.executable, "-c", DAEMON_SCRIPT, str(marker)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     lines: list[str] = []
     assert process.stdout is not None
     deadline = time.monotonic() + 20
@@ -71,8 +76,9 @@ def test_sigterm_stops_the_daemon_after_the_running_job(tmp_path: Path) -> None:
 
 def test_next_run_is_logged_after_each_run(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="monitor.scheduler")
-    spec = JobSpec("digest", CronTrigger.from_crontab("0 7 * * *", timezone="Europe/Brussels"),
-                   [sys.executable, "-c", "pass"], 30)
+    spec = JobSpec(
+        "digest", CronTrigger.from_crontab("0 7 * * *", timezone="Europe/Brussels"), [sys.executable, "-c", "pass"], 30
+    )
     daemon = Daemon([spec], misfire_grace_seconds=60)
     thread = threading.Thread(target=daemon.serve, kwargs={"run_now": True, "install_signals": False})
     thread.start()

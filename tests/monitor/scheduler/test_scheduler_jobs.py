@@ -15,10 +15,12 @@ from monitor.errors import ConfigError
 from monitor.scheduler.child import ChildRunner
 from monitor.scheduler.jobs import build_jobs
 
-SOURCES = {"sources": [
-    {"id": "cnil", "name": "CNIL", "kind": "regulator", "jurisdiction": "FR", "feeds": ["https://www.cnil.fr/rss"]},
-    {"id": "bfdi", "name": "BfDI", "kind": "regulator", "jurisdiction": "DE", "feeds": ["https://www.bfdi.de/rss"]},
-]}
+SOURCES = {
+    "sources": [
+        {"id": "cnil", "name": "CNIL", "kind": "regulator", "jurisdiction": "FR", "feeds": ["https://www.cnil.fr/rss"]},
+        {"id": "bfdi", "name": "BfDI", "kind": "regulator", "jurisdiction": "DE", "feeds": ["https://www.bfdi.de/rss"]},
+    ]
+}
 
 
 def write_config(directory: Path, settings: dict[str, object]) -> Path:
@@ -30,12 +32,20 @@ def write_config(directory: Path, settings: dict[str, object]) -> Path:
 
 SETTINGS = {
     "schedules": [
-        {"name": "regulators", "cron": "15 */3 * * *", "timezone": "Europe/Brussels", "sources": ["cnil", "bfdi"],
-         "timeout": 1800},
+        {
+            "name": "regulators",
+            "cron": "15 */3 * * *",
+            "timezone": "Europe/Brussels",
+            "sources": ["cnil", "bfdi"],
+            "timeout": 1800,
+        },
         {"name": "everything", "cron": "0 2 * * 1", "timezone": "Asia/Shanghai"},
     ],
-    "digest": {"schedule": {"cron": "0 7 * * *", "timezone": "Europe/Brussels"}, "retry_minutes": 20,
-               "recipients": [{"email": "analyst@example.org"}]},
+    "digest": {
+        "schedule": {"cron": "0 7 * * *", "timezone": "Europe/Brussels"},
+        "retry_minutes": 20,
+        "recipients": [{"email": "analyst@example.org"}],
+    },
 }
 
 

@@ -16,17 +16,30 @@ from spiders.middlewares.retry import BackoffRetryMiddleware, parse_retry_after
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("120", 120.0), (b"0", 0.0), ("", None), (None, None), ("soon", None),
-     (email.utils.formatdate(1_000_060, usegmt=True), 60.0)],
+    [
+        ("120", 120.0),
+        (b"0", 0.0),
+        ("", None),
+        (None, None),
+        ("soon", None),
+        (email.utils.formatdate(1_000_060, usegmt=True), 60.0),
+    ],
 )
 def test_parse_retry_after(value: str | bytes | None, expected: float | None) -> None:
     assert parse_retry_after(value, now=1_000_000) == expected
 
 
 def middleware(waits: list[float], **settings: object) -> BackoffRetryMiddleware:
-    crawler = get_crawler(Spider, settings_dict={"RETRY_TIMES": 2, "MONITOR_RETRY_BACKOFF": 1.0,
-                                                 "MONITOR_RETRY_BACKOFF_MAX": 3.0, "MONITOR_RETRY_AFTER_CAP": 60,
-                                                 **settings})
+    crawler = get_crawler(
+        Spider,
+        settings_dict={
+            "RETRY_TIMES": 2,
+            "MONITOR_RETRY_BACKOFF": 1.0,
+            "MONITOR_RETRY_BACKOFF_MAX": 3.0,
+            "MONITOR_RETRY_AFTER_CAP": 60,
+            **settings,
+        },
+    )
     crawler.spider = crawler._create_spider("test")
     mw = BackoffRetryMiddleware.from_crawler(crawler)
 

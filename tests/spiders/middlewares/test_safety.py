@@ -15,9 +15,19 @@ from spiders.middlewares.safety import PrivateAddressMiddleware, is_internal
 @pytest.mark.parametrize(
     ("address", "internal"),
     [
-        ("127.0.0.1", True), ("127.0.0.2", True), ("10.1.2.3", True), ("172.16.0.1", True), ("192.168.1.1", True),
-        ("169.254.169.254", True), ("0.0.0.0", True), ("::1", True), ("::ffff:127.0.0.1", True), ("fd00::1", True),
-        ("224.0.0.1", True), ("8.8.8.8", False), ("2001:4860:4860::8888", False),
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("10.1.2.3", True),
+        ("172.16.0.1", True),
+        ("192.168.1.1", True),
+        ("169.254.169.254", True),
+        ("0.0.0.0", True),
+        ("::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("fd00::1", True),
+        ("224.0.0.1", True),
+        ("8.8.8.8", False),
+        ("2001:4860:4860::8888", False),
     ],
 )
 def test_is_internal(address: str, internal: bool) -> None:
