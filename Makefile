@@ -1,10 +1,11 @@
-# One command per verb, the same for people and CI.
+# One command per verb, the same for people and CI: `make check` is what CI runs.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PYTEST := $(BIN)/python -m pytest -q
 
-.PHONY: install demo run test lint eval bench clean
+.PHONY: install demo run check fmt format-check lint typecheck test test-fast eval bench clean
 
 # Installs only when pyproject.toml changed since the last install.
 install: $(STAMP)
@@ -21,11 +22,28 @@ demo: install
 run: install
 	$(BIN)/monitor run
 
-test: install
-	$(BIN)/python -m pytest -q
+# The whole gate: formatting, lint, types, then every test (the eval gate included).
+check: format-check lint typecheck test
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+format-check: install
+	$(BIN)/ruff format --check .
 
 lint: install
 	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy
+
+test: install
+	$(PYTEST)
+
+# The unit tests alone: no e2e crawl, no slow test; under a minute.
+test-fast: install
+	$(PYTEST) -m "not e2e and not slow"
 
 eval: install
 	$(BIN)/python eval/score.py
@@ -34,4 +52,4 @@ bench: install
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) data out .pytest_cache .ruff_cache
+	rm -rf $(VENV) data out .pytest_cache .ruff_cache .mypy_cache

@@ -66,3 +66,31 @@ def sqlite_url(tmp_path: Path) -> Iterator[str]:
 def database_url(request: pytest.FixtureRequest) -> str:
     """The same test on each backend; PostgreSQL needs MONITOR_TEST_PG_URL, else a visible skip."""
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_schema_url")
+
+
+# Where the `e2e` and `slow` markers go, by path, so that no test module has to remember them:
+# `make test-fast` (-m "not e2e and not slow") then runs the unit tests in well under a minute.
+E2E_PATHS = (
+    "tests/e2e/",
+    "tests/faults/",
+    "tests/monitor/storage/test_crash.py",
+    "tests/monitor/storage/test_concurrency.py",
+)
+# Single tests that take seconds: a process pool, a memory profile, a daemon's signal handling.
+SLOW_TESTS = (
+    "tests/pipelines/test_extract_pool.py::test_pooled_stage_gives_the_same_fields_as_the_synchronous_one",
+    "tests/monitor/storage/test_export.py::test_jsonl_export_memory_does_not_grow_with_the_table",
+    "tests/monitor/scheduler/test_scheduler_daemon.py::test_sigterm_stops_the_daemon_after_the_running_job",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = Path(config.rootpath)
+    for item in items:
+        relative = Path(item.path).relative_to(root).as_posix()
+        node = f"{relative}::{item.name.split('[')[0]}"
+        if relative.startswith(E2E_PATHS):
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.slow)
+        elif node.startswith(SLOW_TESTS):
+            item.add_marker(pytest.mark.slow)
