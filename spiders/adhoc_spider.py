@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
 
 from monitor.storage.text import clean_url
 from monitor.urls import canonical_url, same_site
@@ -58,7 +59,7 @@ class AdhocSpider(MonitorSpider):
             cb_kwargs={"depth": 0},
         )
 
-    def ignore(self, failure: Any) -> None:
+    def ignore(self, failure: Failure) -> None:
         log.info("no robots.txt for %s: %s", self.start_url, errors.classify_failure(failure)[1])
 
     def budget_left(self) -> bool:

@@ -150,4 +150,6 @@ def classify_exception(exc: BaseException) -> tuple[str, str]:
 
 def classify_failure(failure: Failure) -> tuple[str, str]:
     """Return ``(error_class, one-line cause)`` for a request errback failure."""
+    if failure.value is None:
+        return OTHER, "failure without an exception"
     return classify_exception(failure.value)

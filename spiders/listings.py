@@ -25,6 +25,7 @@ def _select_hrefs(response: TextResponse, selector: str) -> list[str]:
         nodes = response.css(selector)
     hrefs: list[str] = []
     for node in nodes:
+        href: str | None
         if isinstance(node.root, str):  # an XPath that selects the attribute itself (.../@href)
             href = node.root
         else:

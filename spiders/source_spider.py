@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
 
 from monitor.config.schema import Listing, Source
 from monitor.extraction.dates import settle_date
@@ -164,9 +165,10 @@ class SourceSpider(MonitorSpider):
                     cb_kwargs={"source": source},
                 )
 
-    def robots_failed(self, failure: Any) -> None:
+    def robots_failed(self, failure: Failure) -> None:
         error_class, cause = errors.classify_failure(failure)
-        log.info("robots.txt for sitemap discovery at %s: %s (%s)", failure.request.url, cause, error_class)
+        request = getattr(failure, "request", None)  # set by Scrapy on a request's errback failure
+        log.info("robots.txt for sitemap discovery at %s: %s (%s)", getattr(request, "url", "?"), cause, error_class)
 
     def _fresh(self, source: Source, entries: list[SitemapEntry], kind: str) -> list[SitemapEntry]:
         """Entries within the source's ``sitemap_max_age_days`` (undated ones are kept) and, for
@@ -244,12 +246,13 @@ class SourceSpider(MonitorSpider):
                 meta={"endpoint": {"kind": "listing", "source_id": source.id, "url": listing.url}},
             )
 
-    def listing_page_failed(self, failure: Any) -> None:
+    def listing_page_failed(self, failure: Failure) -> None:
         """A later listing page failing is logged; the endpoint's health follows its first page."""
         error_class, cause = errors.classify_failure(failure)
         self.crawler.stats.inc_value("listings/page_failed")
         # The pages past this one were not read: the next run must page on through it.
-        endpoint = failure.request.meta.get("endpoint") or {}
+        request = getattr(failure, "request", None)  # set by Scrapy on a request's errback failure
+        endpoint = (request.meta.get("endpoint") if request is not None else None) or {}
         if endpoint.get("source_id"):
             self.source_incomplete(endpoint["source_id"])
-        log.warning("listing page %s: %s (%s)", getattr(failure.request, "url", "?"), cause, error_class)
+        log.warning("listing page %s: %s (%s)", getattr(request, "url", "?"), cause, error_class)

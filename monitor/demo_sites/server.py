@@ -45,7 +45,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -83,6 +83,8 @@ PLACEHOLDER = re.compile(r"\{\{\s*(base|site:([A-Za-z0-9_-]+))\s*\}\}")
 SAFE_QUERY_PART = re.compile(r"^[A-Za-z0-9_-]+$")
 # Later than every article date in the demo, so listings look freshly updated.
 DEFAULT_LAST_MODIFIED = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+# A client's address as socketserver hands it over (host, port[, flowinfo, scope_id]).
+Address = tuple[str, int] | tuple[str, int, int, int]
 # An idle keep-alive connection is dropped after this many seconds, so no handler thread lingers.
 HANDLER_TIMEOUT = 10.0
 
@@ -166,7 +168,7 @@ class SiteConfig:
         )
 
 
-def _parse_date(value: Any) -> datetime:
+def _parse_date(value: object) -> datetime:
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
@@ -207,14 +209,16 @@ class _SiteServer(ThreadingHTTPServer):
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
 
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self._connections.add(request)
+    def process_request(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Address) -> None:
+        if isinstance(request, socket.socket):
+            with self._connections_lock:
+                self._connections.add(request)
         super().process_request(request, client_address)
 
-    def shutdown_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self._connections.discard(request)
+    def shutdown_request(self, request: socket.socket | tuple[bytes, socket.socket]) -> None:
+        if isinstance(request, socket.socket):
+            with self._connections_lock:
+                self._connections.discard(request)
         super().shutdown_request(request)
 
     def close_connections(self) -> None:
@@ -227,9 +231,10 @@ class _SiteServer(ThreadingHTTPServer):
             except OSError:
                 pass  # already closed by the client: nothing left to wake
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Address) -> None:
         # The default prints a traceback to stderr; a client hanging up is normal in crawls.
-        logger.debug("demo site %s: error serving %s", self.site.name, client_address, exc_info=True)
+        # socketserver calls this inside its ``except`` block, so exc_info is the live exception.
+        logger.debug("demo site %s: error serving %s", self.site.name, client_address, exc_info=True)  # noqa: LOG014
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -243,7 +248,7 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server_version
 
     def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("demo site %s: " + format, self.server.site.name, *args)
+        logger.debug("demo site %s: %s", self.server.site.name, format % args)
 
     def do_GET(self) -> None:
         self._serve(head=False)
@@ -425,6 +430,8 @@ class FixtureServer:
             state = "not started" if not self._servers else f"not served (serving: {', '.join(self.sites)})"
             raise KeyError(f"demo site {site!r} is {state}")
         host, port = server.server_address[:2]
+        if isinstance(host, bytes):
+            host = host.decode("ascii")
         return f"http://{host}:{port}"
 
     def url(self, site: str, path: str = "/") -> str:
@@ -454,7 +461,7 @@ class FixtureServer:
         with self._log_lock:
             self._log.clear()
 
-    def _record(self, site: str, method: str, path: str, headers: Any, status: int) -> None:
+    def _record(self, site: str, method: str, path: str, headers: Iterable[tuple[str, str]], status: int) -> None:
         merged: dict[str, str] = {}
         for name, value in headers:
             merged[name] = f"{merged[name]}, {value}" if name in merged else value
@@ -516,7 +523,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _walk_strings(node: Any, fn: Any) -> Any:
+def _walk_strings(node: object, fn: Callable[[str], str]) -> object:
     if isinstance(node, str):
         return fn(node)
     if isinstance(node, list):
@@ -526,7 +533,7 @@ def _walk_strings(node: Any, fn: Any) -> Any:
     return node
 
 
-def _site_refs(node: Any) -> Iterator[str]:
+def _site_refs(node: object) -> Iterator[str]:
     if isinstance(node, str):
         for match in PLACEHOLDER.finditer(node):
             if match.group(2):
@@ -564,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     with FixtureServer(sites=args.sites or None) as server:
         for name in server.sites:
-            print(f"{name:10} {server.base_url(name)}/")
+            logger.info("%-10s %s/", name, server.base_url(name))
         try:
             while True:
                 time.sleep(3600)

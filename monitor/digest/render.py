@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from monitor.digest.health import SourceProblem
 from monitor.digest.safety import header_value
@@ -85,7 +85,9 @@ def jurisdiction_label(code: str) -> str:
     import pycountry
 
     country = pycountry.countries.get(alpha_2=code)
-    return getattr(country, "common_name", None) or getattr(country, "name", code) if country else code
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or getattr(country, "name", code))
 
 
 def topic_label(topic: str, labels: dict[str, str]) -> str:
@@ -124,7 +126,8 @@ def group_entries(entries: list[Entry], labels: dict[str, str]) -> list[TopicGro
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("monitor.digest", "templates"),
-        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        # HTML templates escape everything; the plain-text ones (``.txt.j2``) must not.
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -9,7 +9,7 @@ the overlap from repeating anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -149,7 +149,7 @@ def _entry(article: Article, subscription: Subscription, names: dict[str, str], 
 
 
 def build_entries(
-    session: Session, articles: Sequence[Article], subscription: Subscription, *, drop_copies_of: set[str] = frozenset()
+    session: Session, articles: Sequence[Article], subscription: Subscription, *, drop_copies_of: Set[str] = frozenset()
 ) -> list[Entry]:
     """Fold syndicated copies into their first copy; a copy whose original was already sent is dropped."""
     names = dict(session.execute(select(SourceRow.id, SourceRow.name)).all())

@@ -40,7 +40,7 @@ def _spans_from_evidence(evidence: Iterable[Mapping[str, Any]], length: int) -> 
 
 def _spans_from_terms(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Fallback when evidence has no text spans: find the terms themselves, case-insensitively."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     for term in {t for t in terms if t and len(t) > 1}:
         spans.extend(m.span() for m in re.finditer(re.escape(term), text, flags=re.IGNORECASE))
     return sorted(spans)

@@ -78,7 +78,8 @@ def extract_html(body: bytes | str, url: str | None = None) -> HtmlExtraction | 
         log.debug("unparseable HTML at %s", url)
         return None
     document = trafilatura.bare_extraction(tree, url=url, include_comments=False, config=_CONFIG)
-    if document is None:
+    # A dict only with as_dict=True, which is not asked for here.
+    if document is None or isinstance(document, dict):
         return None
     text = (document.text or "").strip()
     if len(text) < MIN_TEXT_CHARS:

@@ -9,7 +9,7 @@ import logging
 import sys
 from typing import Any
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
@@ -48,7 +48,7 @@ class CrawlProgress:
             f"{value('items/flagged', 0)} flagged, {value('endpoints/failed', 0)} endpoint failures"
         )
 
-    def spider_opened(self, spider: Any) -> None:
+    def spider_opened(self, spider: Spider) -> None:
         if self.interactive:
             from rich.console import Console
 
@@ -63,7 +63,7 @@ class CrawlProgress:
         else:
             log.info("progress: %s", self.line())
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
+    def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         if self.status is not None:

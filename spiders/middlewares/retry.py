@@ -78,10 +78,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return None
 
     def delay_for(self, request: Request) -> float:
-        attempt = request.meta.get("retry_times", 0)
-        return min(self.backoff * (2**attempt), self.backoff_max)
+        attempt = int(request.meta.get("retry_times", 0))
+        return float(min(self.backoff * (2**attempt), self.backoff_max))
 
-    async def process_response(
+    # Scrapy (2.13+) awaits coroutine middleware methods; RetryMiddleware declares the sync form.
+    async def process_response(  # type: ignore[override]  # coroutine override, see above
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
@@ -111,7 +112,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await self._wait(delay)
         return retry
 
-    async def process_exception(
+    async def process_exception(  # type: ignore[override]  # coroutine override, as process_response
         self, request: Request, exception: Exception, spider: Spider | None = None
     ) -> Request | Response | None:
         if request.meta.get("dont_retry", False) or not isinstance(exception, self.exceptions_to_retry):

@@ -35,7 +35,7 @@ def resolve(host: str, port: int) -> list[str]:
     except ValueError:
         pass
     infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})
 
 
 class PrivateAddressMiddleware:
