@@ -1,0 +1,490 @@
+#!/usr/bin/env python3
+"""Rebuild eval/real/articles.jsonl from git mirrors of public datasets.
+
+Usage:
+    python eval/real/build.py [--mirror-root /work/.mirror] [--out eval/real/articles.jsonl]
+
+Each dataset is read from ``<mirror-root>/<owner>+<name>/repo`` (a bare git dir,
+or a work tree with ``.git``) at the commit pinned below, with ``git`` itself
+(stdlib + the git binary only; no network). The output is deterministic: fixed
+commits, a fixed seed, items sorted by id, duplicates removed by normalised text.
+See SOURCE.md for licences; several sources do not allow redistribution, so the
+built file is meant to stay out of git (commit ids + labels + this script only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+import random
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+SEED = 20240610
+MAX_CHARS = 20_000
+
+# dataset key -> (repo dir under the mirror root, pinned commit)
+REPOS = {
+    "gnad10k": ("tblock+10kGNAD", "da845fe4a16f02a8de10903ffbc636d1c8d21862"),
+    "fakebr": ("roneysco+Fake.br-Corpus", "780f5516c4ae070761632d98ac3368f3ded09d35"),
+    "bbc": ("dejanbatanjac+bbc-article-classify-bert", "8265dc84e88b82b87ce7f5b2df5bbbb1159ae922"),
+    "fakes_es": ("jpposadas+FakeNewsCorpusSpanish", "732f4870abd8d3f5ab4956fd92b040a7913614e3"),
+    "thucnews": ("649453932+Chinese-Text-Classification-Pytorch", "6cb26819af7b646275aff8a4693676f2849e67f6"),
+    "dice": ("federicarollo+Italian-Crime-News", "e5569dd0557ed90e365c7107bd74f29d8f5cd131"),
+    "gdprhub": ("mnov88+eurlextract", "b564ea7f0b19464a28380e328f284be7eb9ed3e4"),
+}
+
+# how many items to take from each dataset (None = all)
+CAPS = {
+    "gnad10k": None,  # 1,028 (test split)
+    "fakebr": 1200,  # of 3,600 true news
+    "bbc": 1800,  # of 2,225
+    "fakes_es": None,  # 1,233 (true + fake)
+    "thucnews": 1000,  # of 10,000 test headlines
+    "dice": 1000,  # of ~10,370
+    "gdprhub": 800,  # of ~3,800; all Chapter V / transfer cases first
+}
+
+
+class Repo:
+    def __init__(self, root: Path, dirname: str, commit: str):
+        d = root / dirname / "repo"
+        if (d / ".git").is_dir():
+            d = d / ".git"
+        if not d.is_dir():
+            raise SystemExit(f"missing mirror: {d}")
+        self.git_dir = str(d)
+        self.commit = commit
+        try:
+            self._git("cat-file", "-e", commit + "^{commit}")
+        except subprocess.CalledProcessError:
+            raise SystemExit(f"{dirname}: pinned commit {commit} not in mirror") from None
+
+    def _git(self, *args: str, data: bytes | None = None) -> bytes:
+        return subprocess.run(
+            ["git", "--git-dir", self.git_dir, *args],
+            input=data,
+            capture_output=True,
+            check=True,
+        ).stdout
+
+    def ls(self, prefix: str) -> list[str]:
+        out = self._git("ls-tree", "-r", "-z", "--name-only", self.commit, "--", prefix)
+        return sorted(p for p in out.decode("utf-8").split("\0") if p)
+
+    def read(self, path: str) -> bytes:
+        return self._git("show", f"{self.commit}:{path}")
+
+    def read_many(self, paths: list[str]) -> dict[str, bytes]:
+        """Read many blobs with one `git cat-file --batch`."""
+        req = "".join(f"{self.commit}:{p}\n" for p in paths).encode("utf-8")
+        out = self._git("cat-file", "--batch", data=req)
+        res, pos = {}, 0
+        for p in paths:
+            nl = out.index(b"\n", pos)
+            header = out[pos:nl].split()
+            if len(header) < 3 or header[1] != b"blob":
+                pos = nl + 1
+                continue
+            size = int(header[2])
+            res[p] = out[nl + 1 : nl + 1 + size]
+            pos = nl + 1 + size + 1
+        return res
+
+
+def clean(s: str) -> str:
+    s = s.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
+    s = re.sub(r"[ \t\u00a0]+", " ", s)
+    s = re.sub(r"\n\s*\n+", "\n\n", s)
+    return s.strip()
+
+
+def cap(s: str) -> str:
+    return s if len(s) <= MAX_CHARS else s[:MAX_CHARS].rsplit(" ", 1)[0]
+
+
+def first_sentence(text: str, limit: int = 180) -> str:
+    line = text.strip().split("\n", 1)[0]
+    m = re.match(r"(.{20,}?[.!?])(\s|$)", line)
+    t = m.group(1) if m else line
+    return t if len(t) <= limit else t[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def item(id_, lang, title, text, dataset, url, genre, label=None):
+    d = {
+        "id": id_,
+        "lang": lang,
+        "title": clean(title),
+        "text": cap(clean(text)),
+        "source_dataset": dataset,
+        "original_url": url or None,
+        "genre": genre,
+    }
+    if label:
+        d["source_label"] = label
+    return d
+
+
+def sample(items: list[dict], n: int | None, key: str) -> list[dict]:
+    items = sorted(items, key=lambda d: d["id"])
+    if n is None or len(items) <= n:
+        return items
+    return sorted(random.Random(f"{SEED}:{key}").sample(items, n), key=lambda d: d["id"])
+
+
+# ---------------------------------------------------------------- datasets
+
+GNAD_GENRE = {
+    "Web": "tech",
+    "Wirtschaft": "business",
+    "Inland": "politics",
+    "International": "politics",
+    "Etat": "news",
+    "Sport": "news",
+    "Panorama": "news",
+    "Kultur": "news",
+    "Wissenschaft": "news",
+}
+
+
+def load_gnad10k(r: Repo) -> list[dict]:
+    raw = r.read("test.csv").decode("utf-8")
+    out = []
+    for label, text in csv.reader(io.StringIO(raw), delimiter=";", quotechar="'"):
+        h = hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:12]
+        out.append(
+            item(
+                f"10kgnad:test:{h}",
+                "de",
+                first_sentence(text),
+                text,
+                "10kGNAD",
+                None,
+                GNAD_GENRE.get(label, "news"),
+                label,
+            )
+        )
+    return out
+
+
+FAKEBR_GENRE = {"politica": "politics", "economia": "business", "ciencia_tecnologia": "tech"}
+
+
+def load_fakebr(r: Repo) -> list[dict]:
+    texts = [p for p in r.ls("full_texts/true/") if p.endswith(".txt")]
+    metas = {p: f"full_texts/true-meta-information/{Path(p).stem}-meta.txt" for p in texts}
+    blobs = r.read_many(texts + list(metas.values()))
+    out = []
+    for p in texts:
+        text = blobs[p].decode("utf-8", "replace")
+        meta = blobs.get(metas[p], b"").decode("utf-8", "replace").splitlines()
+        url = meta[1].strip() if len(meta) > 1 else None
+        cat = meta[2].strip() if len(meta) > 2 else ""
+        out.append(
+            item(
+                f"fakebr:true:{Path(p).stem}",
+                "pt",
+                first_sentence(text),
+                text,
+                "Fake.br-Corpus (true)",
+                url,
+                FAKEBR_GENRE.get(cat, "news"),
+                cat,
+            )
+        )
+    return out
+
+
+BBC_GENRE = {"business": "business", "politics": "politics", "tech": "tech", "sport": "news", "entertainment": "news"}
+
+
+def load_bbc(r: Repo) -> list[dict]:
+    paths = [p for p in r.ls("bbc/") if p.endswith(".txt") and p.count("/") == 2]
+    blobs = r.read_many(paths)
+    out = []
+    for p in paths:
+        raw = blobs[p].decode("latin-1").strip()
+        title, _, body = raw.partition("\n")
+        cat = p.split("/")[1]
+        out.append(
+            item(
+                f"bbc:{cat}/{Path(p).stem}",
+                "en",
+                title,
+                body,
+                "BBC News (Greene & Cunningham 2006)",
+                None,
+                BBC_GENRE[cat],
+                cat,
+            )
+        )
+    return out
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    z = zipfile.ZipFile(io.BytesIO(data))
+    shared = []
+    if "xl/sharedStrings.xml" in z.namelist():
+        for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns):
+            shared.append("".join(t.text or "" for t in si.iter(f"{{{ns['m']}}}t")))
+    rows = []
+    sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    for row in sheet.iter(f"{{{ns['m']}}}row"):
+        cells = {}
+        for c in row.findall("m:c", ns):
+            col = re.match(r"[A-Z]+", c.get("r")).group(0)
+            v = c.find("m:v", ns)
+            if c.get("t") == "s" and v is not None:
+                val = shared[int(v.text)]
+            elif c.get("t") == "inlineStr":
+                val = "".join(t.text or "" for t in c.iter(f"{{{ns['m']}}}t"))
+            else:
+                val = v.text if v is not None else ""
+            cells[col] = val
+        rows.append([cells.get(k, "") for k in "ABCDEFG"])
+    return rows
+
+
+ES_GENRE = {"Politics": "politics", "Economy": "business", "Science": "tech", "Security": "security"}
+
+
+def load_fakes_es(r: Repo) -> list[dict]:
+    out = []
+    for split in ("train", "development", "test"):
+        rows = _xlsx_rows(r.read(f"{split}.xlsx"))
+        header = [h.strip().lower() for h in rows[0]]
+        for row in rows[1:]:
+            rec = dict(zip(header, row, strict=False))
+            text = rec.get("text", "")
+            if not text.strip():
+                continue
+            cls = rec.get("category", "")
+            topic = rec.get("topic", "")
+            out.append(
+                item(
+                    f"fakes-es:{split}:{rec.get('id', '').strip()}",
+                    "es",
+                    rec.get("headline", ""),
+                    text,
+                    "Spanish Fake News Corpus",
+                    rec.get("link", ""),
+                    ES_GENRE.get(topic, "news"),
+                    f"{cls}/{topic}",
+                )
+            )
+    return out
+
+
+THUC_GENRE = {
+    "finance": "business",
+    "stocks": "business",
+    "realty": "business",
+    "science": "tech",
+    "politics": "politics",
+}
+
+
+def load_thucnews(r: Repo) -> list[dict]:
+    classes = r.read("THUCNews/data/class.txt").decode("utf-8").split()
+    out = []
+    for n, line in enumerate(r.read("THUCNews/data/test.txt").decode("utf-8").splitlines()):
+        if "\t" not in line:
+            continue
+        title, lab = line.rsplit("\t", 1)
+        cat = classes[int(lab)]
+        out.append(
+            item(
+                f"thucnews:test:{n:05d}",
+                "zh",
+                title,
+                title,
+                "THUCNews headlines (test split)",
+                None,
+                THUC_GENRE.get(cat, "news"),
+                cat,
+            )
+        )
+    return out
+
+
+def _detok_it(tokens: list[str]) -> str:
+    s = " ".join(tokens)
+    s = re.sub(r" ([.,;:!?)\]»”])", r"\1", s)
+    s = re.sub(r"([(\[«“]) ", r"\1", s)
+    s = re.sub(r"(\w) ['’] (?=\w)", r"\1'", s)
+    s = re.sub(r" \" ([^\"]*?) \"", r' "\1"', s)
+    return s
+
+
+def load_dice(r: Repo) -> list[dict]:
+    paths = [p for p in r.ls("annotation csv/") if p.endswith(".csv")]
+    blobs = r.read_many(paths)
+    out = []
+    for p in paths:
+        rows = list(csv.reader(io.StringIO(blobs[p].decode("utf-8", "replace"))))
+        toks = [row[0] for row in rows[1:] if row]
+        text = _detok_it(toks)
+        if len(text) < 200:
+            continue
+        out.append(
+            item(
+                f"dice:{Path(p).stem}",
+                "it",
+                first_sentence(text),
+                text,
+                "DICE Italian Crime News (Gazzetta di Modena)",
+                None,
+                "news",
+                "crime",
+            )
+        )
+    return out
+
+
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _gdprhub_parse(md: str) -> tuple[str, str, str, bool] | None:
+    m = re.match(r"#\s+(.+)", md)
+    if not m:
+        return None
+    title = m.group(1).strip()
+    court = "**Court:**" in md
+    law = re.search(r"\*\*Relevant Law:\*\*\s*(.*)", md)
+    # one-paragraph abstract: the first paragraph after the "Initial Contributor" line
+    abstract = ""
+    i = md.find("**Initial Contributor:**")
+    if i >= 0:
+        rest = md[i:].split("\n", 1)[-1].lstrip("\n")
+        para = rest.split("\n\n", 1)[0]
+        if not para.startswith("#"):
+            abstract = para
+    j = md.find("## English Summary")
+    if j < 0:
+        return None
+    tail = md[j + len("## English Summary") :]
+    ends = [
+        k
+        for k in (
+            tail.find("\n## Comment"),
+            tail.find("\n## Further Resources"),
+            tail.find("\n## English Machine Translation"),
+        )
+        if k >= 0
+    ]
+    body = tail[: min(ends)] if ends else tail[:MAX_CHARS]
+    body = re.sub(r"^### ", "", body, flags=re.M)
+    text = "\n\n".join(x for x in (abstract, body) if x)
+    text = _MD_LINK.sub(r"\1", text).replace("**", "")
+    return title, text, (law.group(1) if law else ""), court
+
+
+def load_gdprhub(r: Repo) -> list[dict]:
+    paths = [p for p in r.ls("fast_scrape/machine_translations_md_clean/") if p.endswith(".md")]
+    blobs = r.read_many(paths)
+    out = []
+    for p in paths:
+        parsed = _gdprhub_parse(blobs[p].decode("utf-8", "replace"))
+        if not parsed:
+            continue
+        title, text, law, court = parsed
+        if len(text) < 200:
+            continue
+        transfer = bool(re.search(r"Article 4[4-9]\b", law)) or bool(
+            re.search(
+                r"\b(third countr|international transfer|data transfer|adequacy|standard contractual)", text, re.I
+            )
+        )
+        stem = Path(p).stem.removeprefix("MT_")
+        d = item(
+            f"gdprhub:{stem}",
+            "en",
+            title,
+            text,
+            "GDPRhub (noyb) case summaries",
+            None,
+            "court" if court else "regulator",
+            "transfer" if transfer else "gdpr",
+        )
+        out.append(d)
+    return out
+
+
+LOADERS = {
+    "gnad10k": load_gnad10k,
+    "fakebr": load_fakebr,
+    "bbc": load_bbc,
+    "fakes_es": load_fakes_es,
+    "thucnews": load_thucnews,
+    "dice": load_dice,
+    "gdprhub": load_gdprhub,
+}
+
+
+def take(key: str, items: list[dict]) -> list[dict]:
+    n = CAPS[key]
+    if key == "gdprhub" and n is not None:
+        first = [d for d in items if d.get("source_label") == "transfer"]
+        rest = [d for d in items if d.get("source_label") != "transfer"]
+        return sample(first, n, key + ":t") + sample(rest, max(0, n - min(n, len(first))), key)
+    return sample(items, n, key)
+
+
+def norm_key(d: dict) -> str:
+    t = re.sub(r"\W+", " ", (d["title"] + " " + d["text"]).lower()).strip()
+    return hashlib.sha1(t.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--mirror-root", default="/work/.mirror", type=Path)
+    ap.add_argument("--out", default=Path(__file__).with_name("articles.jsonl"), type=Path)
+    ap.add_argument("--only", nargs="*", choices=sorted(REPOS), help="build only these datasets")
+    args = ap.parse_args(argv)
+
+    all_items: list[dict] = []
+    for key in sorted(args.only or REPOS):
+        dirname, commit = REPOS[key]
+        repo = Repo(args.mirror_root, dirname, commit)
+        got = LOADERS[key](repo)
+        kept = take(key, got)
+        print(f"{key:10s} read {len(got):5d} kept {len(kept):5d}", file=sys.stderr)
+        all_items.extend(kept)
+
+    seen, uniq = set(), []
+    for d in sorted(all_items, key=lambda d: d["id"]):
+        k = norm_key(d)
+        if k in seen or not d["text"]:
+            continue
+        seen.add(k)
+        uniq.append(d)
+
+    with open(args.out, "w", encoding="utf-8") as f:
+        for d in uniq:
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    # the committable manifest: ids + labels only, no text
+    with open(args.out.with_name("ids.tsv"), "w", encoding="utf-8") as f:
+        f.write("id\tlang\tgenre\tsource_dataset\tsource_label\n")
+        for d in uniq:
+            f.write(
+                "\t".join([d["id"], d["lang"], d["genre"], d["source_dataset"], d.get("source_label") or ""]) + "\n"
+            )
+    by_lang = Counter(d["lang"] for d in uniq)
+    by_genre = Counter(d["genre"] for d in uniq)
+    print(f"wrote {len(uniq)} items to {args.out}", file=sys.stderr)
+    print("lang:  " + ", ".join(f"{k}={v}" for k, v in sorted(by_lang.items())), file=sys.stderr)
+    print("genre: " + ", ".join(f"{k}={v}" for k, v in sorted(by_genre.items())), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
