@@ -6,9 +6,12 @@ import io
 
 from pypdf import PdfWriter
 
-from monitor.demo_sites.tools.make_pdf import DOCUMENTS, build_pdf
+from monitor.demo_sites import SITES_ROOT
 from monitor.extraction import extract_document
 from monitor.extraction.pdf import extract_pdf
+
+# The demo regulator's press release, as tools/demo_sites/make_pdf.py writes it.
+PRESS_RELEASE = (SITES_ROOT / "regulator/documents/communique-acd-2026-11-03.pdf").read_bytes()
 
 
 def blank_pdf(password: str | None = None) -> bytes:
@@ -22,7 +25,7 @@ def blank_pdf(password: str | None = None) -> bytes:
 
 
 def test_text_layer_is_extracted_with_title() -> None:
-    result = extract_pdf(build_pdf(DOCUMENTS[0]))
+    result = extract_pdf(PRESS_RELEASE)
     assert result.status == "ok"
     assert "cloud souverain" in result.text
     assert result.title.startswith("Communiqué de presse")
@@ -39,7 +42,7 @@ def test_scanned_pdf_without_text_layer() -> None:
 
 def test_size_and_time_limits() -> None:
     assert extract_pdf(blank_pdf(), max_bytes=100).status == "too_large"
-    timed = extract_pdf(build_pdf(DOCUMENTS[0]), max_seconds=0)
+    timed = extract_pdf(PRESS_RELEASE, max_seconds=0)
     assert timed.status == "failed" and "time limit" in timed.detail
 
 
@@ -48,6 +51,6 @@ def test_garbage_after_signature_fails_cleanly() -> None:
 
 
 def test_mislabelled_pdf_goes_through_document_extraction() -> None:
-    result = extract_document(build_pdf(DOCUMENTS[0]), "https://dpa.example/doc", "application/octet-stream")
+    result = extract_document(PRESS_RELEASE, "https://dpa.example/doc", "application/octet-stream")
     assert (result.kind, result.status) == ("pdf", "ok")
     assert result.language == "fr"

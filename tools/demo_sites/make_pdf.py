@@ -6,8 +6,8 @@ accents are single bytes) and a text content stream per page, an info dictionary
 cross-reference table. The output is deterministic (fixed dates, no IDs), so the committed files
 can be checked against a fresh run.
 
-    python -m monitor.demo_sites.tools.make_pdf          # rewrite the PDFs under sites/
-    python -m monitor.demo_sites.tools.make_pdf --check  # exit 1 if a committed PDF differs
+    python tools/demo_sites/make_pdf.py          # rewrite the PDFs under monitor/demo_sites/sites/
+    python tools/demo_sites/make_pdf.py --check  # exit 1 if a committed PDF differs
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-SITES_ROOT = Path(__file__).resolve().parent.parent / "sites"
+SITES_ROOT = Path(__file__).resolve().parents[2] / "monitor" / "demo_sites" / "sites"
 
 PAGE_WIDTH, PAGE_HEIGHT = 595, 842  # A4 in points
 MARGIN = 64
