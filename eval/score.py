@@ -25,10 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from monitor.matching import Matcher  # noqa: E402
+from monitor.matching import Matcher, languages  # noqa: E402
 
 REQUIRED = ("id", "lang", "title", "text", "topics", "countries")
-LANGUAGES = {"en", "de", "fr", "nl", "es", "it", "pt", "zh"}
 
 
 @dataclass
@@ -73,8 +72,10 @@ def load_corpus(path: Path) -> list[dict]:
             raise ValueError(f"{path}:{n}: missing {', '.join(missing)}")
         if item["id"] in seen:
             raise ValueError(f"{path}:{n}: duplicate id {item['id']}")
-        if item["lang"] not in LANGUAGES:
-            raise ValueError(f"{path}:{n}: unknown lang {item['lang']}")
+        if item["lang"] not in languages.watchlist_codes():
+            raise ValueError(
+                f"{path}:{n}: lang {item['lang']!r} is not a watchlist language of monitor/matching/languages.py"
+            )
         seen.add(item["id"])
         items.append(item)
     return items

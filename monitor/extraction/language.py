@@ -3,33 +3,13 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-# The languages the watchlists cover plus the ones regulators publish in; restricting the model
-# to them avoids rare-language false positives on short texts.
-LANGUAGES = (
-    "en",
-    "de",
-    "fr",
-    "nl",
-    "es",
-    "it",
-    "pt",
-    "zh",
-    "ja",
-    "ko",
-    "pl",
-    "sv",
-    "da",
-    "fi",
-    "cs",
-    "el",
-    "hu",
-    "ro",
-    "ru",
-    "ar",
-    "hi",
-    "ga",
-)
+from monitor.matching import languages
+
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
+
 # py3langid's cost grows with the sample; on the 181 AEB articles the first 1,000 characters already
 # give the same language as the first 5,000, and 2,000 leave a margin for pages that open with a
 # byline or a quotation in another language, at half the cost of 5,000.
@@ -38,12 +18,15 @@ MAX_SAMPLE_CHARS = 2000
 MIN_CHARS_FOR_DETECTION = 40
 
 
-@lru_cache(maxsize=1)
-def _identifier():  # noqa: ANN202 - py3langid has no public type for it
+@lru_cache(maxsize=2)
+def _identifier(codes: tuple[str, ...]) -> LanguageIdentifier:
+    """The model restricted to ``codes``: every language of the registry (monitor/matching/languages.py),
+    the watchlist ones and the ones regulators publish in, which avoids rare-language false
+    positives on short texts."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(LANGUAGES))
+    identifier.set_languages(list(codes))
     return identifier
 
 
@@ -52,7 +35,7 @@ def detect_language(text: str, declared: str | None = None, hint: str | None = N
     sample = text[:MAX_SAMPLE_CHARS]
     if len(sample.strip().encode("utf-8")) < MIN_CHARS_FOR_DETECTION:
         return declared or hint
-    language, probability = _identifier().classify(sample)
+    language, probability = _identifier(languages.detected_codes()).classify(sample)
     if declared and declared != language and probability < 0.9:
         return declared
-    return language
+    return str(language)

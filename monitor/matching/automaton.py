@@ -1,7 +1,7 @@
 """One Aho-Corasick automaton over every folded term, scanned once per field.
 
 The automaton reports every occurrence of every key as a substring; this module turns those raw
-occurrences into term matches: word boundaries on closed ends (none for Chinese), the ``*`` open
+occurrences into term matches: word boundaries on closed ends (none for unspaced scripts), the ``*`` open
 ends extended to the whole compound, exact-case checks against the original string, and spans
 mapped back to the original.
 """
@@ -12,19 +12,27 @@ import logging
 import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
 import ahocorasick_rs
 
+from monitor.matching import languages
 from monitor.matching.normalize import Normalized
 from monitor.matching.rules import Term
 
 logger = logging.getLogger(__name__)
 
-# Word tokens for NEAR windows. CJK has no spaces; two characters approximate one word, which is
-# the median length of Chinese words in news text.
-_TOKEN = re.compile(r"[^\W\u3400-\u9fff]+|[\u3400-\u9fff]{1,2}")
+# Word tokens for NEAR windows. Unspaced scripts (``languages.unspaced_class()``: Chinese, Japanese,
+# Korean) have no spaces; two characters approximate one word, which is the median length of
+# Chinese words in news text.
+CHARS_PER_UNSPACED_WORD = 2
+
+
+@lru_cache(maxsize=2)
+def _token_re(unspaced: str) -> re.Pattern[str]:
+    return re.compile(rf"[^\W{unspaced}]+|[{unspaced}]{{1,{CHARS_PER_UNSPACED_WORD}}}")
 
 
 # Not frozen: a frozen dataclass's __init__ costs four times as much (object.__setattr__ per
@@ -71,7 +79,7 @@ class Field:
             return 0
         if gap > window * MAX_CHARS_PER_WORD:
             return window + 1
-        return len(_TOKEN.findall(self.norm.text, left_end, right_start)) + 1
+        return len(_token_re(languages.unspaced_class()).findall(self.norm.text, left_end, right_start)) + 1
 
 
 def _is_word_char(ch: str) -> bool:

@@ -12,14 +12,16 @@ import bisect
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
+from monitor.matching import languages
 from monitor.matching.automaton import Field, TermIndex, TermMatch
 from monitor.matching.gazetteer import Cue, LanguageNoun, Place, build_gazetteer
 from monitor.matching.normalize import normalize
 from monitor.matching.result import CountryHit
+from monitor.matching.rules import Term
 from monitor.matching.watchlist import CountryLexicon, load_watchlist
 
 logger = logging.getLogger(__name__)
@@ -42,12 +44,6 @@ ALL_CAPS_SHARE = 0.8
 
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'.-]*)([ \t]+)$")
 _WORD_AFTER = re.compile(r"^([ \t]+)([^\W\d_][\w'-]*)")
-# Capitalised words that start sentences or headlines, not first names ("In Jordan", "For Chad").
-_FUNCTION_WORDS = frozenset(
-    "a an and as at by for from in into of on or the to with after before under over between while "
-    "across about against amid says said kingdom republic state government president king queen "
-    "minister ministry court new north south east west central west".split()
-)
 
 
 @dataclass
@@ -76,17 +72,18 @@ def _in_caps_line(original: str, start: int, end: int) -> bool:
     return upper >= 6 and upper >= ALL_CAPS_SHARE * (upper + lower)
 
 
-def _looks_like_person(original: str, start: int, end: int) -> bool:
-    """ "Michael Jordan", "Jim Jordan", "Chad Smith": a capitalised neighbour name joined by a space."""
+def _looks_like_person(original: str, start: int, end: int, function_words: frozenset[str]) -> bool:
+    """ "Michael Jordan", "Jim Jordan", "Chad Smith": a capitalised neighbour name joined by a space.
+    Capitalised ``function_words`` start sentences and headlines ("In Jordan", "For Chad")."""
     before = _WORD_BEFORE.search(original[max(0, start - 40) : start])
     if before and before.group(2) == " ":
         word = before.group(1)
-        if word[:1].isupper() and not word.isupper() and word.lower() not in _FUNCTION_WORDS and not word.endswith("."):
+        if word[:1].isupper() and not word.isupper() and word.lower() not in function_words and not word.endswith("."):
             return True
     after = _WORD_AFTER.search(original[end : end + 40])
     if after and after.group(1) == " ":
         word = after.group(2)
-        if word[:1].isupper() and not word.isupper() and word.lower() not in _FUNCTION_WORDS:
+        if word[:1].isupper() and not word.isupper() and word.lower() not in function_words:
             return True
     return False
 
@@ -99,6 +96,7 @@ class CountryMatcher:
         self._items = build_gazetteer(lexicon)
         self._caps_unsafe = {s.casefold() for s in lexicon.caps_unsafe}
         self._preps = set(lexicon.language_preps)
+        self._function_words = languages.function_words()
         self._index: TermIndex | None = None
 
     @classmethod
@@ -109,7 +107,7 @@ class CountryMatcher:
         matcher._index.build()
         return matcher
 
-    def index_items(self) -> list[tuple[object, object]]:
+    def index_items(self) -> list[tuple[Term, Hashable]]:
         return list(self._items)
 
     def match(self, title: str, text: str, language: str | None = None) -> list[CountryHit]:
@@ -156,7 +154,7 @@ class CountryMatcher:
             return False
         if m.term.exact_case and m.term.key in self._caps_unsafe and _in_caps_line(fld.original, m.ostart, m.oend):
             return False
-        if p.person and _looks_like_person(fld.original, m.ostart, m.oend):
+        if p.person and _looks_like_person(fld.original, m.ostart, m.oend, self._function_words):
             return False
         return True
 
@@ -241,9 +239,3 @@ class CountryMatcher:
             CountryHit(c, count[c], round(weight[c] / total, 3), weight[c] >= FOCUS_RATIO * top, surfaces[c])
             for c in order
         ]
-
-
-@lru_cache(maxsize=8)
-def cached_country_matcher(path: str) -> CountryMatcher:
-    """One gazetteer per watchlist path and process."""
-    return CountryMatcher.from_file(Path(path))

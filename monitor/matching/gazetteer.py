@@ -1,9 +1,10 @@
 """The jurisdiction gazetteer: surface forms -> ISO 3166-1 alpha-2 codes (plus ``EU``).
 
-Built from pycountry's English names and their gettext translations in our eight languages, then
-the curated additions in watchlists.yaml (aliases, capitals and metonyms, demonyms, institutions,
-organisation names that contain a place, ambiguous surfaces with context rules). Building takes a
-fraction of a second; callers cache the result per watchlist file.
+Built from pycountry's English names and their gettext translations in the watchlist languages
+(the locales of monitor/matching/languages.py), then the curated additions in watchlists.yaml
+(aliases, capitals and metonyms, demonyms, institutions, organisation names that contain a place,
+ambiguous surfaces with context rules). Building takes a fraction of a second; callers cache the
+result per watchlist file.
 """
 
 from __future__ import annotations
@@ -15,14 +16,12 @@ from dataclasses import dataclass
 
 import pycountry
 
+from monitor.matching import languages
 from monitor.matching.rules import RuleSyntaxError, Term, parse_term
 from monitor.matching.watchlist import CountryLexicon
 
 logger = logging.getLogger(__name__)
 
-# pycountry locale names for our languages; zh_TW gives Traditional names, which fold to the
-# Simplified ones, and pt_BR covers Brazilian spellings.
-GETTEXT_LANGUAGES = ("de", "fr", "nl", "es", "it", "pt", "pt_BR", "zh_CN", "zh_TW")
 # Names in pycountry that are not prose ("Korea, Republic of", "Bolivia (Plurinational State of)").
 _NOT_PROSE = re.compile(r"[,()*=|]")
 
@@ -55,9 +54,10 @@ LANGUAGE_NOUN = LanguageNoun()
 
 
 def _pycountry_names() -> list[tuple[str, str]]:
-    """(name, alpha_2) for every country in English and the eight languages."""
+    """(name, alpha_2) for every country in English and the other watchlist languages."""
     translations = [
-        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]) for lang in GETTEXT_LANGUAGES
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale])
+        for locale in languages.gettext_locales()
     ]
     out: list[tuple[str, str]] = []
     for country in pycountry.countries:

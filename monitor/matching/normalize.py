@@ -25,6 +25,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from monitor.matching import languages
+
 logger = logging.getLogger(__name__)
 
 APOSTROPHES = "\u2019\u2018\u02bc\u02b9\u0060\u00b4\u2032\uff07\u201b"
@@ -32,21 +34,15 @@ DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 DELETED = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 
-# Code-point ranges whose folding we precompute. Everything outside them only goes through
-# ``str.lower`` (Cyrillic, Greek, Arabic ... are not among our eight languages).
-_RANGES = (
-    (0x0080, 0x0250),  # Latin-1 Supplement, Latin Extended-A/B: accents of the 7 Latin languages
-    (0x0300, 0x0370),  # combining diacritics (decomposed input)
-    (0x1E00, 0x1F00),  # Latin Extended Additional
-    (0x2000, 0x2070),  # general punctuation: dashes, quotes, spaces, zero-width
-    (0x2100, 0x2200),  # letterlike symbols
-    (0x3000, 0x3040),  # CJK punctuation (ideographic space, brackets)
-    (0x3400, 0x4DC0),  # CJK Extension A
-    (0x4E00, 0xA000),  # CJK Unified Ideographs: Traditional -> Simplified
-    (0xF900, 0xFB07),  # CJK compatibility ideographs, Latin ligatures
-    (0xFE30, 0xFE70),  # CJK compatibility forms, small forms
-    (0xFEFF, 0xFF00),  # BOM
-    (0xFF00, 0xFFF0),  # full-width ASCII and half-width forms
+# Code-point ranges (inclusive) whose folding we precompute: these, which every script's text
+# uses, plus the blocks of the watchlist languages' scripts (``languages.fold_ranges()``: Latin
+# accents and ligatures, CJK ideographs and punctuation). Everything else only goes through
+# ``str.lower`` (Cyrillic, Greek, Arabic ... are not watchlist languages).
+_COMMON_RANGES = (
+    (0x2000, 0x206F),  # general punctuation: dashes, quotes, spaces, zero-width
+    (0x2100, 0x21FF),  # letterlike symbols
+    (0xFEFF, 0xFEFF),  # BOM
+    (0xFF00, 0xFFEF),  # full-width ASCII and half-width forms
 )
 
 
@@ -109,13 +105,19 @@ class _Tables:
     skip_re: re.Pattern[str]
 
 
-@lru_cache(maxsize=1)
 def _tables() -> _Tables:
+    return _tables_for(languages.fold_ranges())
+
+
+@lru_cache(maxsize=2)
+def _tables_for(script_ranges: tuple[tuple[int, int], ...]) -> _Tables:
+    # Keyed by the ranges, so a language registered at run time (tests) gets its own tables.
     t2s = _t2s_chars()
     translate: dict[int, str] = {}
     special: dict[str, str] = {}
-    for lo, hi in _RANGES:
-        for cp in range(lo, hi):
+    ranges = sorted(_COMMON_RANGES + script_ranges)
+    for lo, hi in ranges:
+        for cp in range(lo, hi + 1):
             ch = chr(cp)
             folded = _fold_char(ch, t2s)
             if len(folded) == 1:
@@ -124,8 +126,8 @@ def _tables() -> _Tables:
             else:
                 special[ch] = folded
     # ``str.lower`` changes the length of a few characters (U+0130 "İ"); route them to the slow path.
-    for lo, hi in _RANGES:
-        for cp in range(lo, hi):
+    for lo, hi in ranges:
+        for cp in range(lo, hi + 1):
             if len(chr(cp).lower()) != 1:
                 special.setdefault(chr(cp), _fold_char(chr(cp), t2s))
     special_re = re.compile(_char_class(special))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from monitor.matching import languages
 from monitor.matching.normalize import fold
 
 # A term shorter than this (after folding) matches inside too many words to be useful evidence;
@@ -27,7 +28,6 @@ MIN_TERM_CHARS = 2
 # such as NEAR/800.
 MAX_WINDOW = 200
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _OPERATOR = re.compile(r"\s+(NOT\s+NEAR/\d+|NEAR/\d+)\s+")
 _BAD_OPERATOR = re.compile(r"\b(NEAR|NOT)\b(?!/\d)|NEAR/(?!\d)|\bAND\b|\bOR\b|(?i:\bnear/\d)")
 _FORBIDDEN = set('()|"')
@@ -46,7 +46,7 @@ class Term:
     exact_case: bool = False  # "=DSA": the original surface must match case-sensitively
     open_left: bool = False  # "*schutzrahmen": may end a compound
     open_right: bool = False  # "datenlokalisierung*": may start a compound
-    cjk: bool = False  # Chinese: no word boundaries to check
+    cjk: bool = False  # in an unspaced script (Chinese, Japanese, Korean): no word boundaries to check
 
     def __str__(self) -> str:
         return (
@@ -113,7 +113,7 @@ def parse_term(raw: str) -> Term:
     key = " ".join(fold(text).split())
     if len(key) < MIN_TERM_CHARS:
         raise RuleSyntaxError(f"term too short: {raw.strip()!r}")
-    return Term(text, key, exact, open_left, open_right, bool(_CJK.search(key)))
+    return Term(text, key, exact, open_left, open_right, bool(languages.unspaced_re().search(key)))
 
 
 def parse_operand(raw: str) -> Operand:

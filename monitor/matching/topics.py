@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from monitor.matching.automaton import Field, TermIndex, TermMatch
 from monitor.matching.normalize import normalize
 from monitor.matching.result import Evidence, TopicHit
-from monitor.matching.rules import Rule
+from monitor.matching.rules import Rule, Term
 from monitor.matching.watchlist import Topic, Watchlist, load_watchlist
 
 logger = logging.getLogger(__name__)
@@ -72,9 +71,9 @@ class TopicMatcher:
 
     _index: TermIndex | None = None
 
-    def index_items(self) -> list[tuple[object, TopicPayload]]:
+    def index_items(self) -> list[tuple[Term, TopicPayload]]:
         """(Term, payload) pairs for the shared automaton."""
-        items: list[tuple[object, TopicPayload]] = []
+        items: list[tuple[Term, TopicPayload]] = []
         for ti, topic in enumerate(self.topics):
             for ri, rule in enumerate(topic.rules):
                 for term in rule.anchor.terms:
@@ -203,9 +202,3 @@ class TopicMatcher:
         _w, _r, _f, anchor, ctx = entries[0]
         reason = " near ".join(f'"{m.surface}"' for m in [anchor, *ctx])
         return TopicHit(topic.id, round(score, 2), terms, evidence, reason)
-
-
-@lru_cache(maxsize=8)
-def cached_topic_matcher(path: str) -> TopicMatcher:
-    """One matcher per watchlist path and process (the automaton build is the expensive part)."""
-    return TopicMatcher.from_file(Path(path))

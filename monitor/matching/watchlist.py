@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from monitor.config.loader import read_yaml
 from monitor.errors import ConfigError
+from monitor.matching import languages
 from monitor.matching.rules import Rule, RuleSyntaxError, Term, parse_operand, parse_rule, parse_term
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = ("en", "de", "fr", "nl", "es", "it", "pt", "zh", "any")
+# A topic's ``terms:`` are keyed by a watchlist language of monitor/matching/languages.py, or by this.
+ANY_LANGUAGE = "any"
 # A single weight-1 rule flags a topic; weaker evidence (bare acronyms) is given weight 0.5 in
 # the watchlist so that it needs a second, independent hit.
 DEFAULT_MIN_SCORE = 1.0
@@ -185,8 +186,9 @@ def _topic(path: Path, topic_id: str, raw: Any, groups: dict[str, str]) -> Topic
         raise _fail(path, f"{key}.{sorted(unknown)[0]}", "unknown key")
     rules: list[Rule] = []
     for lang, entries in _as_map(path, f"{key}.terms", spec.get("terms")).items():
-        if lang not in LANGUAGES:
-            raise _fail(path, f"{key}.terms.{lang}", f"unknown language; use one of {', '.join(LANGUAGES)}")
+        allowed = (*languages.watchlist_codes(), ANY_LANGUAGE)
+        if lang not in allowed:
+            raise _fail(path, f"{key}.terms.{lang}", f"unknown language; use one of {', '.join(allowed)}")
         for i, entry in enumerate(_as_list(path, f"{key}.terms.{lang}", entries)):
             rules.append(_rule(path, f"{key}.terms.{lang}[{i}]", f"{topic_id}:{lang}:{i}", entry, groups))
     for i, entry in enumerate(_as_list(path, f"{key}.rules", spec.get("rules"))):
@@ -286,21 +288,14 @@ def _countries(path: Path, raw: Any) -> CountryLexicon:
 
 
 def load_watchlist(path: Path) -> Watchlist:
-    """Read and validate the whole file once; raise ConfigError on the first problem."""
+    """Read the file as every config file is read (``read_yaml``), then validate it."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise _fail(path, "", "file not found; copy it from the repository's config/ folder") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(path, "", f"cannot read: {exc}") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        raise _fail(path, where, f"invalid YAML: {getattr(exc, 'problem', None) or exc}") from exc
-    data = _as_map(path, "", data)
+    return parse_watchlist(read_yaml(path), path)
+
+
+def parse_watchlist(parsed: object, path: Path) -> Watchlist:
+    """Validate the parsed content of ``path``; each problem is a ConfigError naming the key path."""
+    data = _as_map(path, "", parsed)
     unknown = set(data) - {"version", "groups", "topics", "countries"}
     if unknown:
         raise _fail(path, sorted(unknown)[0], "unknown key; expected version, groups, topics, countries")

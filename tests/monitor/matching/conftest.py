@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from monitor.matching import Matcher
+from tests.helpers import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
-WATCHLISTS = ROOT / "config" / "watchlists.yaml"
+WATCHLISTS = REPO_ROOT / "config" / "watchlists.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -22,4 +25,15 @@ def watchlists_path() -> Path:
 
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
-    return ROOT
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def eval_score() -> ModuleType:
+    """eval/score.py, which is a script and not a package module."""
+    spec = importlib.util.spec_from_file_location("eval_score", REPO_ROOT / "eval" / "score.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module

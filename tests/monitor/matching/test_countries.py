@@ -79,6 +79,17 @@ def test_salience_and_focus(matcher: Matcher) -> None:
     assert abs(sum(c.salience for c in result.countries) - 1.0) < 0.01
 
 
+def test_countries_come_most_salient_first(matcher: Matcher) -> None:
+    # Weight first: France is named twice, Germany once, although Germany comes first.
+    assert codes(matcher, "Cloud rules", "Germany and France agree. France will host the servers.") == ["FR", "DE"]
+    # A title mention outweighs lead mentions (3 against 2 each).
+    assert codes(matcher, "Japan tightens data rules", "Officials in Brazil, Canada and Mexico watched.")[0] == "JP"
+    # Equal weights: the first mention leads, so the order is the text's, not an accident of hashing.
+    assert codes(matcher, "France and Germany agree on cloud rules") == ["FR", "DE"]
+    assert codes(matcher, "Germany and France agree on cloud rules") == ["DE", "FR"]
+    assert codes(matcher, "Cloud rules", "Mexico, Canada and Brazil watched.") == ["MX", "CA", "BR"]
+
+
 def test_country_matcher_standalone(watchlists_path) -> None:
     cm = CountryMatcher.from_file(watchlists_path)
     assert [c.code for c in cm.match("Dutch watchdog fines Uber", "")] == ["NL"]

@@ -7,6 +7,7 @@ import pytest
 from monitor.errors import ConfigError
 from monitor.matching import TopicMatcher
 from monitor.matching.rules import RuleSyntaxError, parse_rule, parse_term
+from tests.helpers import CONFIG_DIR
 
 
 def test_term_markers() -> None:
@@ -98,7 +99,7 @@ def test_groups_and_weights(tmp_path: Path) -> None:
 
 
 def test_shipped_watchlist_loads() -> None:
-    matcher = TopicMatcher.from_file(Path(__file__).resolve().parents[3] / "config" / "watchlists.yaml")
+    matcher = TopicMatcher.from_file(CONFIG_DIR / "watchlists.yaml")
     assert set(matcher.topic_ids) == {
         "data_localization",
         "data_sovereignty",

@@ -6,9 +6,8 @@ import hashlib
 import itertools
 import re
 
-from monitor.storage.similarity import THRESHOLD, NearDuplicateIndex, fingerprint, from_fingerprint, minhash
-
-from .syndication import OTHERS, RELEASES, copies
+from monitor.dedupe.similarity import THRESHOLD, NearDuplicateIndex, fingerprint, from_fingerprint, minhash
+from tests.helpers.syndication import OTHERS, RELEASES, copies
 
 OUTLETS = ("Daily", "Wire", "Tribune")
 # sha256 of the signature of RELEASES["fine"], made with datasketch 2.0.0 before the numpy path.

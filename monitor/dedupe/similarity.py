@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from monitor.matching import languages
+
 # 128 permutations: the Jaccard estimate's standard error is about 1/sqrt(128) ~ 0.09, enough to
 # tell 0.8 copies from 0.1 strangers; a signature costs 512 bytes stored.
 NUM_PERM = 128
@@ -26,7 +28,7 @@ SCHEME = "affine32"
 # unrelated articles look alike, while a copy with edits still shares most of its shingles.
 SHINGLE_WORDS = 3
 # Estimated Jaccard at or above which two texts are one story. Measured on the syndication set in
-# tests/monitor/storage/test_similarity.py: copies with an outlet's intro and outro score 0.55-0.9,
+# tests/monitor/dedupe/test_similarity.py: copies with an outlet's intro and outro score 0.55-0.9,
 # different stories on the same topic score below 0.1; 0.5 sits in the wide gap, nearer the copies
 # because a missed copy costs a duplicate line in the digest but a false merge hides a story.
 THRESHOLD = 0.5
@@ -38,18 +40,18 @@ LSH_THRESHOLD = 0.3
 MIN_WORDS = 40
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-# Scripts written without spaces: each character counts as a word.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def words(text: str) -> list[str]:
+    """Shingle words; in unspaced scripts (``languages.unspaced_re()``) each character counts as one."""
     folded = text.casefold()
     tokens = _WORD.findall(folded)
-    if _UNSPACED.search(folded) is None:
+    unspaced = languages.unspaced_re()
+    if unspaced.search(folded) is None:
         return tokens  # the common case: no token needs splitting into characters
     split: list[str] = []
     for token in tokens:
-        if _UNSPACED.search(token):
+        if unspaced.search(token):
             split.extend(token)
         else:
             split.append(token)
@@ -59,7 +61,7 @@ def words(text: str) -> list[str]:
 # datasketch's affine32 scheme, computed here with numpy over the whole shingle set at once:
 # datasketch calls a Python hash function per shingle and draws the permutations from a fresh
 # RandomState for every MinHash, which together were most of the signature's 1.4 ms a page.
-# The values are datasketch's, bit for bit (tests/monitor/storage/test_similarity.py checks them
+# The values are datasketch's, bit for bit (tests/monitor/dedupe/test_similarity.py checks them
 # against ``MinHash.update_batch``): SHA-1's first 4 bytes little-endian, the MurmurHash3
 # finalizer, then ``a * h + b`` modulo 2**32 per permutation, the minimum over the shingles.
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
@@ -78,7 +80,8 @@ def _hashvalues(shingles: Iterable[str]) -> np.ndarray:
     hv = hv ^ (hv >> s2)
     hv = hv * m2
     hv = hv ^ (hv >> s3)
-    return (hv[:, None] * _A + _B).min(axis=0)
+    signature: np.ndarray = (hv[:, None] * _A + _B).min(axis=0)
+    return signature
 
 
 def _signature_values(text: str) -> np.ndarray | None:
