@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 
+import typer
+
 from monitor.cli.app import app
-from monitor.errors import MonitorError
+from monitor.errors import ExitCode, MonitorError
 
 
 def _register() -> None:
@@ -27,8 +29,8 @@ def main() -> None:
     try:
         app()
     except MonitorError as exc:
-        print(f"monitor: error: {exc}", file=sys.stderr)
+        typer.echo(f"monitor: error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        print("monitor: interrupted", file=sys.stderr)
-        sys.exit(130)
+        typer.echo("monitor: interrupted", err=True)
+        sys.exit(ExitCode.INTERRUPTED)

@@ -10,8 +10,11 @@ import typer
 
 from monitor.cli.app import app, state
 from monitor.errors import UsageError
+from monitor.stats import ITEMS_FLAGGED, ITEMS_STORED, PAGES_FETCHED, PAGES_NOT_MODIFIED
 
 log = logging.getLogger(__name__)
+
+DEMO_DB_URL = "sqlite:///data/demo.db"
 
 
 def _register_sources(config: object, extra: list[tuple[str, str]] | None = None) -> None:
@@ -48,8 +51,8 @@ def run(
     stats = report.stats
     typer.echo(
         f"run {report.run_id}: {report.status}; {len(selected)} sources, "
-        f"{stats.get('pages/fetched', 0)} pages fetched, {stats.get('pages/not_modified', 0)} not modified, "
-        f"{stats.get('items/stored', 0)} articles stored, {stats.get('items/flagged', 0)} flagged, "
+        f"{stats.get(PAGES_FETCHED, 0)} pages fetched, {stats.get(PAGES_NOT_MODIFIED, 0)} not modified, "
+        f"{stats.get(ITEMS_STORED, 0)} articles stored, {stats.get(ITEMS_FLAGGED, 0)} flagged, "
         f"{len(report.failed_sources)} sources failed"
     )
     raise typer.Exit(report.exit_code)
@@ -84,8 +87,8 @@ def crawl(
     _report_failures(report)
     stats = report.stats
     typer.echo(
-        f"crawl of {url}: {stats.get('pages/fetched', 0)} pages fetched, {stats.get('items/stored', 0)} articles "
-        f"stored, {stats.get('items/flagged', 0)} flagged"
+        f"crawl of {url}: {stats.get(PAGES_FETCHED, 0)} pages fetched, {stats.get(ITEMS_STORED, 0)} articles "
+        f"stored, {stats.get(ITEMS_FLAGGED, 0)} flagged"
     )
     print_items(config.database_url, run_started=report.started_at, flagged_only=True, url_prefix=None)
     raise typer.Exit(report.exit_code)
@@ -95,12 +98,14 @@ def crawl(
 def demo(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="where the digest files go")] = Path("out/demo"),
-    db: Annotated[str | None, typer.Option("--db", help="database URL (default sqlite:///data/demo.db)")] = None,
     port: Annotated[int, typer.Option("--port", min=1024, max=65000, help="first of the demo sites' ports")] = 8701,
 ) -> None:
-    """Serve the bundled offline sites on 127.0.0.1, run the whole pipeline, write the digest."""
+    """Serve the bundled offline sites on 127.0.0.1, run the whole pipeline, write the digest.
+
+    Its database is the global --db (or MONITOR_DB_URL), else its own sqlite:///data/demo.db.
+    """
     from monitor.demo import run_demo
 
     current = state(ctx)
-    code = run_demo(current.config_dir, db or current.db_url or "sqlite:///data/demo.db", out, port)
+    code = run_demo(current.config_dir, current.db_url or DEMO_DB_URL, out, port)
     raise typer.Exit(code)

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
 from monitor.cli.app import app, state
-from monitor.errors import UsageError
+from monitor.cli.options import parse_age
 
 db_app = typer.Typer(help="Database schema: migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-_AGE = re.compile(r"^(\d+)([dwh])$")
-_UNITS = {"d": "days", "w": "weeks", "h": "hours"}
-
-
-def parse_age(value: str) -> timedelta:
-    match = _AGE.match(value.strip())
-    if not match:
-        raise UsageError(f"--older-than {value!r}: use a number and a unit, e.g. 365d, 26w or 48h")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
 @db_app.command("upgrade")
@@ -72,7 +61,7 @@ def prune(
     """Remove unflagged articles older than AGE; flagged ones and their evidence are kept."""
     from monitor.storage import repository_for
 
-    cutoff = datetime.now(UTC) - parse_age(older_than)
+    cutoff = datetime.now(UTC) - parse_age(older_than, "--older-than")
     count = repository_for(state(ctx).config().database_url).prune(cutoff, dry_run=dry_run)
     verb = "would remove" if dry_run else "removed"
     typer.echo(f"{verb} {count} unflagged articles older than {cutoff:%Y-%m-%d}; flagged articles kept")

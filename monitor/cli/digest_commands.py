@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from monitor.cli.app import app, state
-from monitor.errors import UsageError
+from monitor.cli.options import parse_when
+from monitor.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from monitor.config import AppConfig
     from monitor.digest.outbox import Outbox
 
 log = logging.getLogger(__name__)
-
-EXIT_PENDING = 3  # some digests stay pending after a temporary SMTP failure; the next run retries them
-
-
-def _parse_since(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise UsageError(f"--since {value!r} is not an ISO date such as 2024-05-01 or 2024-05-01T07:00+02:00") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _topics(counts: dict[str, int]) -> str:
@@ -46,7 +35,9 @@ def digest(
         bool, typer.Option("--dry-run", help="show who would get what; send and record nothing")
     ] = False,
     retry_only: Annotated[bool, typer.Option("--retry-only", help="with --send: only retry pending digests")] = False,
-    since: Annotated[str | None, typer.Option("--since", help="preview: only items flagged since this date")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="with --out: only items flagged since this date or age (7d)")
+    ] = None,
 ) -> None:
     """The daily digest. Exit 0: sent or nothing due; 3: some stay pending (retried next run); 1: some failed."""
     from monitor.digest.outbox import Outcome
@@ -56,6 +47,7 @@ def digest(
         raise UsageError("say what to do: --out DIR (files), --dry-run (who would get what) or --send")
     if retry_only and not send:
         raise UsageError("--retry-only goes with --send")
+    since_time = parse_when(since)
     config = state(ctx).config()
     settings = config.settings.digest
     if (send or dry_run) and not settings.recipients:
@@ -64,7 +56,7 @@ def digest(
     if dry_run or (out and not send):
         outbox = outbox_for(config, deliver=_refuse)
         if out:
-            _write_files(config, outbox, out, _parse_since(since))
+            _write_files(config, outbox, out, since_time)
         if dry_run:
             _show_plans(outbox, send_empty=settings.send_empty)
         return
@@ -80,9 +72,10 @@ def digest(
     if not outcomes:
         typer.echo("nothing due")
     if any(o.status == "failed" for o in outcomes):
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.FAILED)
     if any(o.status == "pending" for o in outcomes):
-        raise typer.Exit(EXIT_PENDING)
+        # Some digests stay pending after a temporary SMTP failure; the next run retries them.
+        raise typer.Exit(ExitCode.PARTIAL)
 
 
 def _show_plans(outbox: Outbox, *, send_empty: bool) -> None:
@@ -118,7 +111,6 @@ def _write_files(config: AppConfig, outbox: Outbox, out: Path, since: datetime |
         title=settings.title,
         since=since,
         health_settings=settings,
-        timezone=config.settings.timezone,
         topic_labels=outbox.topic_labels,
     )
     typer.echo(f"{files.html} ({files.item_count} items: {_topics(files.topic_counts)})")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from monitor.cli.app import app, state
-from monitor.errors import UsageError
+from monitor.cli.options import country_code, parse_when, topic_id
 
 
 class ItemFormat(StrEnum):
@@ -37,22 +36,6 @@ CSV_FIELDS = [
 ]
 
 
-def parse_since(value: str | None) -> datetime | None:
-    """Accept an ISO date or datetime, or a relative age such as ``7d`` or ``12h``."""
-    if not value:
-        return None
-    from datetime import timedelta
-
-    units = {"d": "days", "h": "hours", "w": "weeks", "m": "minutes"}
-    if value[:-1].isdigit() and value[-1] in units:
-        return datetime.now(UTC) - timedelta(**{units[value[-1]]: int(value[:-1])})
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise UsageError(f"--since {value!r}: use a date (2026-11-01), a datetime, or an age (7d, 12h)") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 @app.command()
 def items(
     ctx: typer.Context,
@@ -73,7 +56,12 @@ def items(
 
     config = state(ctx).config()
     spec = ItemFilter(
-        flagged=flagged, topic=topic, country=country, source=source, since=parse_since(since), limit=limit
+        flagged=flagged,
+        topic=topic_id(config, topic),
+        country=country_code(config, country),
+        source=source,
+        since=parse_when(since),
+        limit=limit,
     )
     repository = repository_for(config.database_url)
     with repository.sessions() as session:

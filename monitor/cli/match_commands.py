@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from monitor.cli.app import app, state
-from monitor.errors import UsageError
+from monitor.errors import ExitCode, UsageError
 
 
 class OutputFormat(StrEnum):
@@ -143,7 +143,7 @@ def extract(
         from scrapy.crawler import CrawlerProcess
 
         from monitor.logs import quiet_libraries
-        from monitor.runner import scrapy_settings
+        from monitor.scrapy_settings import scrapy_settings
         from spiders.fetch_spider import FetchSpider
 
         settings = scrapy_settings(config, allow_private=current.allow_private)
@@ -184,4 +184,4 @@ def extract(
         else:
             sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
     if failures:
-        raise typer.Exit(3 if failures < len(inputs) else 1)
+        raise typer.Exit(ExitCode.PARTIAL if failures < len(inputs) else ExitCode.FAILED)

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from monitor.cli.app import app, state
+from monitor.cli.options import country_code, parse_when, topic_id
 
 
 class SearchFormat(StrEnum):
@@ -30,13 +31,19 @@ def search(
     output_format: Annotated[SearchFormat, typer.Option("--format", help="text or jsonl")] = SearchFormat.text,
 ) -> None:
     """Full-text search over stored titles and text, best match first; [terms] are marked."""
-    from monitor.cli.items_commands import parse_since
     from monitor.storage import repository_for
     from monitor.storage.queries import ItemFilter, to_item
     from monitor.storage.search import search as run_search
 
-    spec = ItemFilter(flagged=flagged, topic=topic, country=country, source=source, since=parse_since(since))
-    repository = repository_for(state(ctx).config().database_url)
+    config = state(ctx).config()
+    spec = ItemFilter(
+        flagged=flagged,
+        topic=topic_id(config, topic),
+        country=country_code(config, country),
+        source=source,
+        since=parse_when(since),
+    )
+    repository = repository_for(config.database_url)
     count = 0
     with repository.sessions() as session:
         for count, hit in enumerate(run_search(session, query, spec, limit), start=1):

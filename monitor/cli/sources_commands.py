@@ -63,8 +63,8 @@ def health_table(
     now = datetime.now(UTC)
     by_url = {row.url: row for row in endpoints}
     by_source: dict[str, list[Endpoint]] = {}
-    for row in endpoints:
-        by_source.setdefault(row.source_id, []).append(row)
+    for endpoint in endpoints:
+        by_source.setdefault(endpoint.source_id, []).append(endpoint)
     table = Table(title=title, expand=False)
     columns = [
         "source",

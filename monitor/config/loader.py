@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -13,7 +14,12 @@ from pydantic import BaseModel, ValidationError
 from monitor.config.schema import MonitorSettings, Source, SourcesFile
 from monitor.errors import ConfigError
 
+if TYPE_CHECKING:
+    from monitor.matching.watchlist import Watchlist
+
 DEFAULT_DB_URL = "sqlite:///data/monitor.db"
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -27,7 +33,15 @@ class AppConfig:
 
     @property
     def watchlists_path(self) -> Path:
-        return self.config_dir / "watchlists.yaml"
+        """``monitor.yaml``'s ``watchlists``, relative to the config directory (default ``watchlists.yaml``)."""
+        return self.config_dir / self.settings.watchlists
+
+    @cached_property
+    def watchlist(self) -> Watchlist:
+        """The validated topic rules and country lexicon, read on first use (a bad file: ConfigError)."""
+        from monitor.matching.watchlist import load_watchlist
+
+        return load_watchlist(self.watchlists_path)
 
     def select(self, source_ids: list[str] | None, include_disabled: bool = False) -> list[Source]:
         """The named sources (each must exist), or every enabled one; raises UsageError when none."""
@@ -49,7 +63,7 @@ class AppConfig:
         raise ConfigError(str(self.config_dir / "sources.yaml"), source_id, f"no such source (known: {known})")
 
 
-def read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> object:
     """Parse one YAML file, turning every failure into a one-line ConfigError."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -66,10 +80,10 @@ def read_yaml(path: Path) -> Any:
         raise ConfigError(str(path), where, f"invalid YAML: {problem}") from exc
 
 
-def _key_path(loc: tuple[Any, ...], data: Any) -> str:
+def _key_path(loc: tuple[int | str, ...], data: object) -> str:
     """Render a pydantic error location, naming list entries by their ``id`` when they have one."""
     parts: list[str] = []
-    node = data
+    node: object = data
     for item in loc:
         if isinstance(item, int):
             label = str(item)
@@ -84,7 +98,7 @@ def _key_path(loc: tuple[Any, ...], data: Any) -> str:
     return "".join(parts)
 
 
-def validate(model: type[BaseModel], data: Any, path: Path) -> Any:
+def validate(model: type[Model], data: object, path: Path) -> Model:
     """Validate ``data`` against ``model``; the first problem becomes a one-line ConfigError."""
     try:
         return model.model_validate(data if data is not None else {})

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from monitor import settings_defaults as scrapy_defaults
+
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 JURISDICTION = re.compile(r"^([A-Z]{2}|EU|INTL)$")
 
@@ -48,13 +50,21 @@ class Politeness(Strict):
     download_maxsize: int = Field(10 * 1024 * 1024, ge=1024)
     download_warnsize: int = Field(2 * 1024 * 1024, ge=1024)
     retry_times: int = Field(2, ge=0, le=10)
-    retry_backoff: float = Field(1.0, ge=0, le=300, description="seconds before the first retry; doubled per retry")
-    retry_backoff_max: float = Field(30, ge=0, le=3600)
+    retry_backoff: float = Field(
+        scrapy_defaults.MONITOR_RETRY_BACKOFF,
+        ge=0,
+        le=300,
+        description="seconds before the first retry; doubled per retry",
+    )
+    retry_backoff_max: float = Field(scrapy_defaults.MONITOR_RETRY_BACKOFF_MAX, ge=0, le=3600)
     retry_after_cap: float = Field(
-        120, ge=0, le=3600, description="longest Retry-After waited out; beyond it the host waits for the next run"
+        scrapy_defaults.MONITOR_RETRY_AFTER_CAP,
+        ge=0,
+        le=3600,
+        description="longest Retry-After waited out; beyond it the host waits for the next run",
     )
     max_redirects: int = Field(5, ge=0, le=20)
-    max_pages_per_listing: int = Field(5, ge=1, le=1000)
+    max_pages_per_listing: int = Field(scrapy_defaults.MONITOR_MAX_PAGES_PER_LISTING, ge=1, le=1000)
     crawl_timeout: float = Field(1800, gt=0, description="seconds a whole run may take before it is stopped")
 
 
@@ -63,7 +73,7 @@ class Schedule(Strict):
 
     name: str
     cron: str
-    timezone: str = "UTC"
+    timezone: str = Field("UTC", description="default: monitor.yaml's top-level timezone")
     sources: list[str] = Field(default_factory=list)
     timeout: float = Field(3600, gt=0)
 
@@ -73,7 +83,7 @@ class Schedule(Strict):
 
 class DigestSchedule(Strict):
     cron: str = "0 7 * * *"
-    timezone: str = "UTC"
+    timezone: str = Field("UTC", description="also the zone of the digest's dates; default: the top-level timezone")
 
     _cron = field_validator("cron")(_check_cron)
     _tz = field_validator("timezone")(_check_timezone)
@@ -126,6 +136,11 @@ class DigestSettings(Strict):
     max_attempts: int = Field(10, ge=1, le=100, description="temporary SMTP failures before a digest is 'failed'")
     retry_minutes: int = Field(15, ge=1, le=1440, description="how often the daemon retries pending digests")
 
+    @property
+    def timezone(self) -> str:
+        """The zone of the digest's dates, in the e-mail and the preview alike: the schedule's."""
+        return self.schedule.timezone
+
 
 class SchedulerSettings(Strict):
     """How ``monitor schedule`` runs its jobs."""
@@ -145,13 +160,35 @@ class MonitorSettings(Strict):
     allowed_private_hosts: list[str] = Field(
         default_factory=list, description="'host:port' exempt from the private-address refusal (test servers)"
     )
-    timezone: str = "UTC"
+    timezone: str = Field("UTC", description="fallback of every schedule's timezone, so of the digest's dates")
+    watchlists: str = Field("watchlists.yaml", description="the topic rules, relative to the config directory")
     politeness: Politeness = Field(default_factory=Politeness)
     schedules: list[Schedule] = Field(default_factory=list)
     digest: DigestSettings = Field(default_factory=DigestSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
 
     _tz = field_validator("timezone")(_check_timezone)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inherit_timezone(cls, data: object) -> object:
+        """Give each crawl schedule and the digest schedule the top-level ``timezone`` unless they name one.
+
+        Done on the raw mapping so that every reader of ``schedule.timezone`` gets the resolved zone;
+        values of the wrong shape are left for the field validators to report.
+        """
+        if not isinstance(data, dict):
+            return data
+        zone = data.get("timezone", cls.model_fields["timezone"].default)
+        if not isinstance(zone, str):
+            return data
+        data = dict(data)
+        if isinstance(data.get("schedules"), list):
+            data["schedules"] = [{"timezone": zone, **s} if isinstance(s, dict) else s for s in data["schedules"]]
+        digest = data.get("digest", {})
+        if isinstance(digest, dict) and isinstance(digest.get("schedule", {}), dict):
+            data["digest"] = {**digest, "schedule": {"timezone": zone, **digest.get("schedule", {})}}
+        return data
 
     @field_validator("user_agent")
     @classmethod
@@ -213,8 +250,6 @@ class Source(Strict):
     sitemap_link_pattern: str | None = Field(
         None, description="regular expression a sitemap entry's URL must match (a section of a big site)"
     )
-    allowed_domains: list[str] = Field(default_factory=list)
-    schedule: str | None = None
     enabled: bool = True
     notes: str = ""
 

@@ -1,30 +1,30 @@
-"""Topic labels for headings, read from ``watchlists.yaml`` (``topics.<id>.label``)."""
+"""Topic labels for headings, taken from the validated watchlist (``topics.<id>.label``)."""
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+from monitor.errors import ConfigError
+
+if TYPE_CHECKING:
+    from monitor.config import AppConfig
 
 log = logging.getLogger(__name__)
 
 
-def topic_labels(watchlists_path: Path) -> dict[str, str]:
-    """``{topic id: label}``; a missing or unreadable file gives no labels (ids are shown instead)."""
-    from monitor.config.loader import read_yaml
-    from monitor.errors import ConfigError
+def topic_labels(config: AppConfig) -> dict[str, str]:
+    """``{topic id: label}`` of the topics that have one.
 
-    if not watchlists_path.is_file():
+    A digest is still worth sending without labels: a missing watchlist gives none silently, an
+    invalid one with a warning, and the headings show the ids instead.
+    """
+    if not config.watchlists_path.is_file():
         return {}
     try:
-        data = read_yaml(watchlists_path)
+        watchlist = config.watchlist
     except ConfigError as exc:
         log.warning("topic labels unavailable: %s", exc)
         return {}
-    topics = data.get("topics") if isinstance(data, dict) else None
-    if not isinstance(topics, dict):
-        return {}
-    return {
-        str(topic_id): str(spec["label"])
-        for topic_id, spec in topics.items()
-        if isinstance(spec, dict) and spec.get("label")
-    }
+    # The watchlist gives a topic without a label its id; those are left to the renderer's default.
+    return {topic.id: topic.label for topic in watchlist.topics if topic.label and topic.label != topic.id}

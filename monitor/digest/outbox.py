@@ -89,7 +89,7 @@ class Outbox:
         self.settings = settings
         self.deliver = deliver
         self.topic_labels = topic_labels or {}
-        self.timezone = settings.schedule.timezone
+        self.timezone = settings.timezone
 
     # -- planning (read only) -------------------------------------------------------------
     def window_start(self, session: Session, recipient: Recipient, now: datetime) -> datetime:

@@ -33,14 +33,13 @@ def write_preview(
     title: str = DEFAULT_TITLE,
     since: datetime | None = None,
     health_settings: DigestSettings | None = None,
-    timezone: str | None = None,
     topic_labels: dict[str, str] | None = None,
     now: datetime | None = None,
 ) -> PreviewFiles:
     """Render every flagged item (since ``since``, if given) to ``digest.html`` and ``digest.txt``.
 
-    The same templates as the e-mail, no recipient filter, and nothing written to the database:
-    a preview is not a sent digest and must not move anyone's window.
+    The same templates and timezone as the e-mail, no recipient filter, and nothing written to the
+    database: a preview is not a sent digest and must not move anyone's window.
     """
     from monitor.storage import repository_for
 
@@ -54,7 +53,7 @@ def write_preview(
         title=title,
         window_start=since,
         window_end=now,
-        timezone=timezone or settings.schedule.timezone,
+        timezone=settings.timezone,
         entries=selection.entries,
         topic_labels=topic_labels or {},
         truncated=selection.truncated,

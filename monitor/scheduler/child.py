@@ -16,14 +16,13 @@ import threading
 import time
 from dataclasses import dataclass
 
+from monitor.errors import EXIT_MEANING
+
 log = logging.getLogger(__name__)
 
 # Seconds between SIGTERM and SIGKILL on timeout: Scrapy needs a moment to close its spider and
 # record the run; longer would let one hung crawl delay the next job too much.
 TERM_GRACE_SECONDS = 30.0
-
-# Exit codes of ``monitor`` (see design.md) and what each means for a scheduled job.
-EXIT_MEANING = {0: "ok", 1: "failed", 2: "bad usage or config", 3: "some sources failed", 4: "skipped: lock held"}
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,8 @@ class ChildRunner:
 
     def run(self, argv: list[str], *, timeout: float, env: dict[str, str] | None = None, name: str = "") -> ChildResult:
         started = time.monotonic()
-        process = subprocess.Popen(argv, env=env, start_new_session=True)
+        # argv comes from jobs.build_jobs: this interpreter, `-m monitor` and fixed arguments; no shell.
+        process = subprocess.Popen(argv, env=env, start_new_session=True)  # noqa: S603
         with self._lock:
             self._running[process.pid] = process
         log.info("job %s started (pid %d)", name, process.pid)

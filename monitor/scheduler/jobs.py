@@ -33,7 +33,8 @@ class JobSpec:
     env: dict[str, str] = field(default_factory=dict, repr=False)
 
     def next_fire_time(self, now: datetime) -> datetime | None:
-        return self.trigger.get_next_fire_time(None, now)
+        fire: datetime | None = self.trigger.get_next_fire_time(None, now)  # APScheduler 3 is untyped
+        return fire
 
 
 def cron_trigger(expression: str, timezone: str, where: str) -> CronTrigger:

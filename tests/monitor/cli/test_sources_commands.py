@@ -15,12 +15,11 @@ from monitor.cli.app import app
 from monitor.config import load_config
 from monitor.demo_sites.server import FixtureServer, render_sources
 from monitor.storage import dispose_all, repository_for
-
-REPO = Path(__file__).resolve().parents[3]
+from tests.helpers import REPO_ROOT
 
 
 def test_real_catalogue_is_valid_and_broad() -> None:
-    config = load_config(REPO / "config")
+    config = load_config(REPO_ROOT / "config")
     ids = {source.id for source in config.sources}
     assert {"edpb", "edps", "cnil", "dpc-ie", "cac", "ftc", "politico-tech"} <= ids
     assert sum(source.enabled for source in config.sources) >= 25
@@ -35,7 +34,7 @@ def test_real_catalogue_is_valid_and_broad() -> None:
 def test_sources_list_shows_catalogue_without_network(tmp_path: Path) -> None:
     _register()
     result = CliRunner().invoke(
-        app, ["--config", str(REPO / "config"), "--db", f"sqlite:///{tmp_path / 'm.db'}", "sources", "list"]
+        app, ["--config", str(REPO_ROOT / "config"), "--db", f"sqlite:///{tmp_path / 'm.db'}", "sources", "list"]
     )
     dispose_all()
     assert result.exit_code == 0, result.output
@@ -45,7 +44,7 @@ def test_sources_list_shows_catalogue_without_network(tmp_path: Path) -> None:
 def test_sources_check_probes_once_and_reports_health(tmp_path: Path) -> None:
     config = tmp_path / "config"
     config.mkdir()
-    shutil.copy(REPO / "config" / "watchlists.yaml", config / "watchlists.yaml")
+    shutil.copy(REPO_ROOT / "config" / "watchlists.yaml", config / "watchlists.yaml")
     database_url = f"sqlite:///{tmp_path / 'monitor.db'}"
     with FixtureServer(sites=["regulator", "press"]) as server:
         rendered = render_sources(server)
@@ -81,7 +80,7 @@ def test_sources_check_probes_once_and_reports_health(tmp_path: Path) -> None:
             capture_output=True,
             text=True,
             timeout=120,
-            cwd=REPO,
+            cwd=REPO_ROOT,
         )
         log = server.request_log
     assert result.returncode == 3, result.stderr[-3000:]

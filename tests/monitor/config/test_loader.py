@@ -10,8 +10,7 @@ import pytest
 
 from monitor.config import load_config
 from monitor.errors import ConfigError
-
-REPO = Path(__file__).resolve().parents[3]
+from tests.helpers import REPO_ROOT
 
 GOOD_SOURCES = """
 sources:
@@ -31,11 +30,9 @@ def write_config(tmp_path: Path, monitor: str = "{}", sources: str = GOOD_SOURCE
 
 
 def test_repository_config_is_valid() -> None:
-    config = load_config(REPO / "config")
+    config = load_config(REPO_ROOT / "config")
+    # load_config is the check (a source without entry points is a ConfigError); only this is left.
     assert config.sources, "the shipped catalogue must not be empty"
-    assert all(
-        source.feeds or source.listings or source.sitemaps or source.discover_sitemaps for source in config.sources
-    )
 
 
 def test_defaults_and_db_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,3 +118,45 @@ def test_cli_exits_2_with_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1, result.stderr
     assert "monitor.yaml" in lines[0] and "politeness.concurrent_requests_per_domain" in lines[0]
     assert not (tmp_path / "x.db").exists(), "a bad config must stop the run before the database is touched"
+
+
+def test_schedules_default_to_the_top_level_timezone(tmp_path: Path) -> None:
+    monitor = (
+        "timezone: Asia/Tokyo\n"
+        "schedules:\n"
+        "  - {name: own, cron: '0 * * * *', timezone: Europe/Brussels}\n"
+        "  - {name: inherited, cron: '0 * * * *'}\n"
+        "digest:\n"
+        "  schedule: {cron: '0 7 * * *'}\n"
+    )
+    settings = load_config(write_config(tmp_path, monitor)).settings
+    assert [schedule.timezone for schedule in settings.schedules] == ["Europe/Brussels", "Asia/Tokyo"]
+    assert settings.digest.schedule.timezone == "Asia/Tokyo"
+    assert settings.digest.timezone == "Asia/Tokyo"
+
+
+def test_no_digest_section_still_inherits_the_timezone(tmp_path: Path) -> None:
+    settings = load_config(write_config(tmp_path, "timezone: America/New_York\n")).settings
+    assert settings.digest.schedule.timezone == "America/New_York"
+    assert load_config(write_config(tmp_path, "{}")).settings.digest.schedule.timezone == "UTC"
+
+
+@pytest.mark.parametrize("key", ["allowed_domains: [cnil.fr]", "schedule: '0 * * * *'"])
+def test_keys_that_did_nothing_are_refused(tmp_path: Path, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write_config(tmp_path, sources=GOOD_SOURCES + f"    {key}\n"))
+    assert f"sources[cnil].{key.split(':')[0]}: unknown key" in str(caught.value)
+
+
+def test_watchlist_is_read_through_the_config_loader(tmp_path: Path) -> None:
+    watchlists = tmp_path / "rules"
+    watchlists.mkdir()
+    (watchlists / "topics.yaml").write_text(
+        "topics:\n  cloud:\n    label: Cloud\n    terms:\n      en: [sovereign cloud]\n", encoding="utf-8"
+    )
+    (tmp_path / "config").mkdir()
+    config = load_config(write_config(tmp_path / "config", "watchlists: ../rules/topics.yaml\n"))
+    assert [topic.label for topic in config.watchlist.topics] == ["Cloud"]
+    (watchlists / "topics.yaml").write_text("topics: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"rules/topics\.yaml: line \d+: invalid YAML"):
+        _ = load_config(tmp_path / "config").watchlist

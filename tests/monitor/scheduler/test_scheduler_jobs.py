@@ -97,3 +97,16 @@ def test_child_ignoring_sigterm_is_killed_after_the_grace_time() -> None:
     code = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(30)"
     result = ChildRunner(term_grace=0.5).run([sys.executable, "-c", code], timeout=0.5)
     assert result.timed_out and result.returncode == -9
+
+
+def test_schedules_without_a_timezone_run_in_the_top_level_one(tmp_path: Path) -> None:
+    settings = {
+        "timezone": "Asia/Tokyo",
+        "schedules": [{"name": "morning", "cron": "0 7 * * *"}],
+        "digest": {"schedule": {"cron": "0 8 * * *"}, "recipients": [{"email": "analyst@example.org"}]},
+    }
+    jobs = {job.id: job for job in build_jobs(load_config(write_config(tmp_path / "config", settings), "sqlite:///x"))}
+    # 07:00 and 08:00 in Tokyo (UTC+9, no DST) are 22:00 and 23:00 UTC the day before.
+    now = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+    assert jobs["crawl:morning"].next_fire_time(now) == datetime(2024, 6, 1, 22, 0, tzinfo=UTC)
+    assert jobs["digest"].next_fire_time(now) == datetime(2024, 6, 1, 23, 0, tzinfo=UTC)
