@@ -14,7 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from monitor.matching import Matcher
-from monitor.storage.models import Article, ArticleCountry, TopicMatch
+from monitor.storage.matches import apply_match
+from monitor.storage.models import Article
+from monitor.storage.records import MatchRecord
 from monitor.storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -34,40 +36,28 @@ class RematchReport:
 
 
 def _apply(session: Session, article: Article, matcher: Matcher, report: RematchReport) -> None:
-    result = matcher.match(article.title, article.text, article.language)
+    match = MatchRecord.from_result(matcher.match(article.title, article.text, article.language))
     old_topics = sorted(t.topic for t in article.topics)
-    new_topics = sorted(hit.topic for hit in result.topics)
+    new_topics = sorted(t.topic for t in match.topics)
     old_countries = [c.code for c in sorted(article.countries, key=lambda c: c.rank)]
-    new_countries = [hit.code for hit in result.countries]
-    if result.flagged and not article.flagged:
+    new_countries = [c.code for c in match.countries]
+    if match.flagged and not article.flagged:
         report.newly_flagged.append((article.id, article.title))
-        article.flagged_at = utcnow()
-    elif article.flagged and not result.flagged:
+    elif article.flagged and not match.flagged:
         report.unflagged.append((article.id, article.title))
-        article.flagged_at = None
     elif old_topics != new_topics:
         report.topics_changed.append((article.id, article.title, old_topics, new_topics))
     if old_countries != new_countries:
         report.countries_changed += 1
-    if old_topics == new_topics and old_countries == new_countries and article.reason == result.reason:
+    if (
+        old_topics == new_topics
+        and old_countries == new_countries
+        and article.reason == match.reason
+        and article.flagged == match.flagged
+    ):
         return
-    article.flagged = result.flagged
-    article.reason = result.reason
-    # Delete the old rows first: the unit of work would insert the new (article, topic) keys before
-    # deleting the orphans, and the unique constraint would refuse them.
-    article.topics.clear()
-    article.countries.clear()
-    session.flush()
-    article.topics = [
-        TopicMatch(
-            topic=hit.topic, score=hit.score, terms=list(hit.terms), evidence=[e.to_dict() for e in hit.evidence]
-        )
-        for hit in result.topics
-    ]
-    article.countries = [
-        ArticleCountry(code=hit.code, rank=rank, mentions=hit.mentions, focus=hit.focus)
-        for rank, hit in enumerate(result.countries)
-    ]
+    # The same text: news only when newly flagged, not when a flagged article gains a topic.
+    apply_match(session, article, match, utcnow(), revised=False)
 
 
 def rematch(

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 from collections.abc import Coroutine
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -34,6 +33,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
+from monitor.stats import ITEMS_EXTRACTED
 from spiders.items import DocumentItem
 
 if TYPE_CHECKING:
@@ -76,8 +76,7 @@ class ExtractStage:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractStage:
-        workers = crawler.settings.getint("MONITOR_EXTRACT_WORKERS", os.cpu_count() or 1)
-        return cls(crawler, max(workers, 0))
+        return cls(crawler, max(crawler.settings.getint("MONITOR_EXTRACT_WORKERS"), 0))
 
     def open_spider(self, spider: Spider | None = None) -> None:
         if self.workers <= 0:
@@ -133,7 +132,7 @@ class ExtractStage:
         item.extraction_status = result.status
         self.stats.inc_value(f"extract/{result.kind}/{result.status}")
         if result.status in ("skipped", "empty"):
-            raise DropItem(f"{item.url}: {result.detail or result.status}")
+            raise DropItem(f"{item.url}: {result.detail or result.status}", log_level="INFO")
         if result.status != "ok":
             log.warning(
                 "source %s: %s: PDF %s (%s); stored without text",
@@ -150,7 +149,7 @@ class ExtractStage:
         item.language = result.language
         item.content_hash = result.content_hash
         item.fingerprint = signature
-        self.stats.inc_value("items/extracted")
+        self.stats.inc_value(ITEMS_EXTRACTED)
         return item
 
 
@@ -167,5 +166,5 @@ def _deferred(future: Future[_T]) -> Deferred[_T]:
         else:
             deferred.callback(done.result())
 
-    future.add_done_callback(lambda done: reactor.callFromThread(fire, done))  # type: ignore[attr-defined]
+    future.add_done_callback(lambda done: reactor.callFromThread(fire, done))
     return deferred

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from monitor.dedupe.similarity import fingerprint
 from monitor.extraction import Extracted, extract_document
-from monitor.storage.similarity import fingerprint
 
 
 def extract_and_sign(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Extracted, bytes | None]:

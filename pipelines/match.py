@@ -18,6 +18,8 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from monitor.matching import Matcher
+from monitor.stats import ITEMS_FLAGGED
+from monitor.storage.records import MatchRecord
 from pipelines.extract import pool_started
 from spiders.items import DocumentItem
 
@@ -41,23 +43,13 @@ class MatchStage:
 
     def process_item(self, item: DocumentItem, spider: Spider | None = None) -> DocumentItem:
         result = (self.matcher or self.build()).match(item.title, item.text, item.language)
-        item.topics = [
-            {
-                "topic": hit.topic,
-                "score": hit.score,
-                "terms": list(hit.terms),
-                "evidence": [evidence.to_dict() for evidence in hit.evidence],
-            }
-            for hit in result.topics
-        ]
-        item.countries = [
-            {"code": hit.code, "rank": rank, "mentions": hit.mentions, "focus": hit.focus}
-            for rank, hit in enumerate(result.countries)
-        ]
-        item.flagged = result.flagged
-        item.reason = result.reason
-        if result.flagged:
-            self.stats.inc_value("items/flagged")
-            for hit in result.topics:
-                self.stats.inc_value(f"topics/{hit.topic}")
+        match = MatchRecord.from_result(result)
+        item.topics = match.topics
+        item.countries = match.countries
+        item.flagged = match.flagged
+        item.reason = match.reason
+        if match.flagged:
+            self.stats.inc_value(ITEMS_FLAGGED)
+            for topic in match.topics:
+                self.stats.inc_value(f"topics/{topic.topic}")
         return item

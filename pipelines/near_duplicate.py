@@ -18,18 +18,15 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from monitor.storage import Repository, repository_for
+from monitor.storage import Repository
 from monitor.storage.types import utcnow
+from spiders.database import crawl_repository
 from spiders.items import DocumentItem
 
 if TYPE_CHECKING:
-    from monitor.storage.similarity import NearDuplicateIndex
+    from monitor.dedupe.similarity import NearDuplicateIndex
 
 log = logging.getLogger(__name__)
-
-# Syndicated copies appear within days of the original; a month covers late reprints and weekly
-# round-ups while keeping the index (512 bytes an article) small.
-DEFAULT_WINDOW_DAYS = 30
 
 
 class NearDuplicateStage:
@@ -41,13 +38,13 @@ class NearDuplicateStage:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NearDuplicateStage:
-        days = crawler.settings.getint("MONITOR_NEAR_DUPLICATE_DAYS", DEFAULT_WINDOW_DAYS)
+        days = crawler.settings.getint("MONITOR_NEAR_DUPLICATE_DAYS")
         if days <= 0:
             raise NotConfigured("near-duplicate detection off (MONITOR_NEAR_DUPLICATE_DAYS <= 0)")
-        return cls(repository_for(crawler.settings.get("MONITOR_DB_URL")), crawler, days)
+        return cls(crawl_repository(crawler), crawler, days)
 
     def load(self) -> NearDuplicateIndex:
-        from monitor.storage.similarity import NearDuplicateIndex
+        from monitor.dedupe.similarity import NearDuplicateIndex
 
         index = NearDuplicateIndex()
         index.load(self.repository.fingerprints(since=utcnow() - self.window))
@@ -56,7 +53,7 @@ class NearDuplicateStage:
         return index
 
     def process_item(self, item: DocumentItem, spider: Spider | None = None) -> DocumentItem:
-        from monitor.storage.similarity import from_fingerprint, minhash
+        from monitor.dedupe.similarity import from_fingerprint, minhash
 
         index = self.index or self.load()
         # The extract stage signs the text in its worker; items from elsewhere are signed here.

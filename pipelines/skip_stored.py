@@ -11,7 +11,8 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from monitor.storage import Repository, repository_for
+from monitor.storage import Repository
+from spiders.database import crawl_repository
 from spiders.items import DocumentItem
 
 
@@ -23,12 +24,12 @@ class SkipStoredStage:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SkipStoredStage:
-        return cls(repository_for(crawler.settings.get("MONITOR_DB_URL")), crawler)
+        return cls(crawl_repository(crawler), crawler)
 
     def process_item(self, item: DocumentItem, spider: Spider | None = None) -> DocumentItem:
         if item.canonical_url in self.seen:
             self.stats.inc_value("items/dropped/seen_in_run")
-            raise DropItem(f"{item.canonical_url}: already processed in this run")
+            raise DropItem(f"{item.canonical_url}: already processed in this run", log_level="INFO")
         self.seen.add(item.canonical_url)
         if item.checked_url == item.canonical_url:
             # The spider asked the database just before fetching, and the run lock keeps other
@@ -36,5 +37,5 @@ class SkipStoredStage:
             return item
         if not item.feed_updated and self.repository.is_stored(item.canonical_url):
             self.stats.inc_value("items/dropped/stored")
-            raise DropItem(f"{item.canonical_url}: already stored")
+            raise DropItem(f"{item.canonical_url}: already stored", log_level="INFO")
         return item

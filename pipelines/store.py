@@ -7,8 +7,10 @@ import logging
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
-from monitor.storage import Repository, repository_for
-from monitor.storage.records import ArticleRecord, CountryRecord, TopicRecord
+from monitor.stats import ITEMS_STORED
+from monitor.storage import Repository
+from monitor.storage.records import ArticleRecord
+from spiders.database import crawl_repository
 from spiders.items import DocumentItem
 
 log = logging.getLogger(__name__)
@@ -22,7 +24,7 @@ class StoreStage:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoreStage:
-        return cls(repository_for(crawler.settings.get("MONITOR_DB_URL")), crawler)
+        return cls(crawl_repository(crawler), crawler)
 
     def process_item(self, item: DocumentItem, spider: Spider | None = None) -> DocumentItem:
         record = ArticleRecord(
@@ -43,11 +45,11 @@ class StoreStage:
             reason=item.reason,
             duplicate_of=item.duplicate_of,
             fingerprint=item.fingerprint,
-            topics=[TopicRecord(t["topic"], t["score"], t["terms"], t["evidence"]) for t in item.topics],
-            countries=[CountryRecord(c["code"], c["rank"], c["mentions"], c["focus"]) for c in item.countries],
+            topics=item.topics,
+            countries=item.countries,
         )
         outcome = self.repository.upsert_article(record)
         self.stats.inc_value(f"items/{outcome}")
         if outcome != "unchanged":
-            self.stats.inc_value("items/stored")
+            self.stats.inc_value(ITEMS_STORED)
         return item

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: extraction workers import this module and need no storage
+    from monitor.storage.records import CountryRecord, TopicRecord
 
 
 @dataclass
@@ -43,11 +46,12 @@ class DocumentItem:
     language: str | None = None
     extraction_status: str = "pending"
     content_hash: str | None = None
-    # MinHash signature of ``text`` (monitor.storage.similarity.fingerprint), made by the extract
+    # MinHash signature of ``text`` (monitor.dedupe.similarity.fingerprint), made by the extract
     # stage in its worker process so the reactor thread never computes it.
     fingerprint: bytes | None = None
     duplicate_of: str | None = None
-    topics: list[dict[str, Any]] = field(default_factory=list)
-    countries: list[dict[str, Any]] = field(default_factory=list)
+    # Set by the match stage, in the shape storage writes them (``MatchRecord.from_result``).
+    topics: list[TopicRecord] = field(default_factory=list)
+    countries: list[CountryRecord] = field(default_factory=list)
     flagged: bool = False
     reason: str = ""

@@ -34,7 +34,7 @@ def outbox_for(config: AppConfig, deliver: Deliver | None = None) -> Outbox:
         repository_for(config.database_url).sessions,
         config.settings.digest,
         deliver=deliver,
-        topic_labels=topic_labels(config.watchlists_path),
+        topic_labels=topic_labels(config),
     )
 
 
@@ -42,8 +42,9 @@ def send_digests(
     config: AppConfig, *, retry_only: bool = False, now: datetime | None = None, deliver: Deliver | None = None
 ) -> list[Outcome]:
     """Send what is due, holding the digest lock; AlreadyRunning if another sender holds it."""
+    from monitor.storage import repository_for
     from monitor.storage.lock import run_lock
 
     outbox = outbox_for(config, deliver)
-    with run_lock(config.database_url, name=LOCK_NAME):
+    with run_lock(repository_for(config.database_url).engine, name=LOCK_NAME):
         return outbox.run(now, retry_only=retry_only)

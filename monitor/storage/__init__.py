@@ -1,31 +1,31 @@
-"""Storage: SQLAlchemy models, the engine, and the repository the pipeline writes through."""
+"""Storage: SQLAlchemy models, the engine, and the repository that crawls and commands write through.
+
+``open_database`` opens a database for the caller, who closes it. The crawl opens one per crawler
+(``spiders.database``). A CLI command runs once per process and shares one per URL through
+``repository_for``; ``dispose_all`` closes those (tests, forks).
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from sqlalchemy import Engine
-
+from monitor.storage.database import Database, open_database
 from monitor.storage.repository import Repository
 
-_engines: list[Engine] = []
+# The databases ``repository_for`` opened in this process, by URL, until ``dispose_all``.
+_command_databases: dict[str, Database] = {}
 
 
-@lru_cache(maxsize=8)
 def repository_for(url: str) -> Repository:
-    """One engine and repository per database URL per process, shared by spiders and pipeline stages."""
-    from monitor.storage.engine import open_database
-
-    engine, sessions = open_database(url)
-    _engines.append(engine)
-    return Repository(sessions)
+    """The repository of the database at ``url`` for a CLI command: opened once, reused by the command."""
+    database = _command_databases.get(url)
+    if database is None:
+        database = _command_databases[url] = open_database(url)
+    return database.repository
 
 
 def dispose_all() -> None:
-    """Close every pooled connection this process opened and forget the repositories (tests, forks)."""
-    repository_for.cache_clear()
-    while _engines:
-        _engines.pop().dispose()
+    """Close every database ``repository_for`` opened and forget them (tests, forks)."""
+    while _command_databases:
+        _command_databases.popitem()[1].close()
 
 
-__all__ = ["Repository", "dispose_all", "repository_for"]
+__all__ = ["Database", "Repository", "dispose_all", "open_database", "repository_for"]

@@ -1,18 +1,24 @@
-"""Opens the database: one engine per process, SQLite tuned for a crawler writing while a reader reads."""
+"""Makes the engine: SQLite tuned for a crawler writing while a reader reads, PostgreSQL on psycopg 3.
+
+A leaf of ``monitor.storage``: it knows nothing of migrations or locks. ``database.open_database``
+puts engine, connection check and schema together.
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from monitor.errors import ConfigError, DatabaseUnavailable
-from monitor.storage.models import Base
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine.interfaces import DBAPIConnection
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +27,7 @@ log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -33,7 +39,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def make_engine(url: str, **options: Any) -> Engine:
     """Create an engine for ``url``; a SQLite file's folder is created, a bad URL is a config error.
 
-    ``options`` go to ``create_engine`` (e.g. ``poolclass=NullPool`` for a lock's own connection).
+    ``options`` go to ``create_engine`` (e.g. ``poolclass=NullPool`` for a one-off connection).
     """
     try:
         parsed = make_url(url)
@@ -60,33 +66,20 @@ def make_engine(url: str, **options: Any) -> Engine:
     return engine
 
 
+def first_line(exc: BaseException) -> str:
+    """The driver's own message (not SQLAlchemy's wrapper with the SQL and a link), one line."""
+    message = str(getattr(exc, "orig", None) or exc).strip()
+    return message.splitlines()[0] if message else type(exc).__name__
+
+
 def check_connection(engine: Engine) -> None:
     """Fail fast, before any fetch, when the database cannot be reached."""
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-    except (OperationalError, SQLAlchemyError) as exc:
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
-        raise DatabaseUnavailable(f"database {engine.url.render_as_string(hide_password=True)}: {reason}") from exc
+    except SQLAlchemyError as exc:
+        url = engine.url.render_as_string(hide_password=True)
+        raise DatabaseUnavailable(f"database {url}: {first_line(exc)}") from exc
 
 
-def create_schema(engine: Engine) -> None:
-    """Create a new database at the latest revision; an outdated one raises SchemaOutdated."""
-    from monitor.storage.migrations import ensure_schema
-
-    ensure_schema(engine)
-
-
-def open_database(url: str) -> tuple[Engine, sessionmaker[Session]]:
-    """Connect, check, create a new database's schema, and return the engine and a session factory."""
-    engine = make_engine(url)
-    try:
-        check_connection(engine)
-        create_schema(engine)
-    except BaseException:
-        engine.dispose()  # no pooled connection outlives a failed open
-        raise
-    return engine, sessionmaker(engine, expire_on_commit=False)
-
-
-__all__ = ["Base", "check_connection", "create_schema", "make_engine", "open_database"]
+__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "check_connection", "first_line", "make_engine"]

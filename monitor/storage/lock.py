@@ -4,6 +4,9 @@ SQLite: ``fcntl.flock`` on a file beside the database; the kernel drops the lock
 process exits, SIGKILL included. PostgreSQL: a session advisory lock on a dedicated connection;
 the server drops it when that connection closes, which the kernel does when the holder dies.
 Neither leaves a stale lock behind that an operator must clean up by hand.
+
+Locks take the caller's ``Engine``: the URL says which file or server, and the PostgreSQL lock's
+connection is detached from the engine's pool, so that it closes (and unlocks) with the lock.
 """
 
 from __future__ import annotations
@@ -18,11 +21,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import URL, Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.errors import AlreadyRunning, DatabaseUnavailable
+from monitor.storage.engine import first_line
 
 log = logging.getLogger(__name__)
 
@@ -40,19 +43,21 @@ def lock_key(connection: Connection, name: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def lock_path(database_url: str, name: str) -> Path:
+def lock_path(url: URL, name: str) -> Path:
     """The lock file beside a SQLite database (or in the temp folder for an in-memory one)."""
-    database = make_url(database_url).database or ""
+    database = url.database or ""
     if database and database != ":memory:" and not database.startswith("file:"):
         path = Path(database).expanduser().resolve()
         return path.with_name(f"{path.name}.{name}.lock")
-    digest = hashlib.sha1(database_url.encode(), usedforsecurity=False).hexdigest()[:16]
+    rendered = url.render_as_string(hide_password=False)
+    digest = hashlib.sha1(rendered.encode(), usedforsecurity=False).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"news-monitor-{digest}.{name}.lock"
 
 
 @contextmanager
-def file_lock_for(database_url: str, name: str, *, blocking: bool = False) -> Iterator[Path]:
-    path = lock_path(database_url, name)
+def file_lock_for(engine: Engine, name: str, *, blocking: bool = False) -> Iterator[Path]:
+    """``flock`` on the file beside ``engine``'s SQLite database; AlreadyRunning unless ``blocking``."""
+    path = lock_path(engine.url, name)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
@@ -69,35 +74,30 @@ def file_lock_for(database_url: str, name: str, *, blocking: bool = False) -> It
 
 
 @contextmanager
-def _advisory_lock(database_url: str, name: str) -> Iterator[None]:
-    from sqlalchemy.pool import NullPool
-
-    from monitor.storage.engine import make_engine
-
-    engine = make_engine(database_url, poolclass=NullPool)
+def _advisory_lock(engine: Engine, name: str) -> Iterator[None]:
     try:
+        connection = engine.connect()
+        # Out of the pool: the session that holds the lock (and the note in its application_name)
+        # ends when the lock does, and no later user of the engine inherits it.
+        connection.detach()
+    except SQLAlchemyError as exc:
+        raise DatabaseUnavailable(f"cannot take the {name} lock: {first_line(exc)}") from exc
+    with connection:
+        key = lock_key(connection, name)
+        # The holder's pid and start time travel in application_name, so a refused peer can say who.
+        connection.execute(
+            text("SELECT set_config('application_name', :note, false)"),
+            {"note": f"{APPLICATION_PREFIX} {name}: {_holder_note()}"[:63]},
+        )
+        acquired = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar_one()
+        connection.commit()
+        if not acquired:
+            raise AlreadyRunning(f"another {name} is already running ({_pg_holder(connection, key)})")
         try:
-            connection = engine.connect()
-        except SQLAlchemyError as exc:
-            raise DatabaseUnavailable(f"cannot take the {name} lock: {_first_line(exc)}") from exc
-        with connection:
-            key = lock_key(connection, name)
-            # The holder's pid and start time travel in application_name, so a refused peer can say who.
-            connection.execute(
-                text("SELECT set_config('application_name', :note, false)"),
-                {"note": f"{APPLICATION_PREFIX} {name}: {_holder_note()}"[:63]},
-            )
-            acquired = connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar_one()
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
             connection.commit()
-            if not acquired:
-                raise AlreadyRunning(f"another {name} is already running ({_pg_holder(connection, key)})")
-            try:
-                yield
-            finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-                connection.commit()
-    finally:
-        engine.dispose()
 
 
 def _pg_holder(connection: Connection, key: int) -> str:
@@ -114,17 +114,12 @@ def _pg_holder(connection: Connection, key: int) -> str:
     return note.split(": ", 1)[1] if ": " in note else "holder unknown"
 
 
-def _first_line(exc: BaseException) -> str:
-    message = str(getattr(exc, "orig", None) or exc).strip()
-    return message.splitlines()[0] if message else type(exc).__name__
-
-
 @contextmanager
-def run_lock(database_url: str, name: str = "crawl") -> Iterator[None]:
-    """Hold the ``name`` lock of this database for the block, or raise ``AlreadyRunning`` at once."""
-    if make_url(database_url).get_backend_name() == "postgresql":
-        with _advisory_lock(database_url, name):
+def run_lock(engine: Engine, name: str = "crawl") -> Iterator[None]:
+    """Hold the ``name`` lock of ``engine``'s database for the block, or raise ``AlreadyRunning`` at once."""
+    if engine.dialect.name == "postgresql":
+        with _advisory_lock(engine, name):
             yield
         return
-    with file_lock_for(database_url, name):
+    with file_lock_for(engine, name):
         yield

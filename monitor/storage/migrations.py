@@ -14,15 +14,17 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.errors import SchemaOutdated, StorageError
+from monitor.storage.lock import file_lock_for, lock_key
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.sql.schema import SchemaItem
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,9 @@ SEARCH_TABLE_PREFIX = "articles_fts"
 SEARCH_INDEXES = frozenset({"ix_articles_search"})
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: SchemaItem, name: str | None, type_: str, reflected: bool, compare_to: SchemaItem | None
+) -> bool:
     """Autogenerate filter: hide the hand-written full-text search objects."""
     if type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIX):
         return False
@@ -80,15 +84,11 @@ def _has_tables(connection: Connection) -> bool:
 def _migration_lock(engine: Engine) -> Iterator[Connection]:
     """A transaction that holds the migration lock: two first starts never create tables twice."""
     if engine.dialect.name == "postgresql":
-        from monitor.storage.lock import lock_key
-
         with engine.begin() as connection:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(connection, "migrate")})
             yield connection
         return
-    from monitor.storage.lock import file_lock_for
-
-    with file_lock_for(str(engine.url), "migrate", blocking=True), engine.begin() as connection:
+    with file_lock_for(engine, "migrate", blocking=True), engine.begin() as connection:
         yield connection
 
 

@@ -99,7 +99,7 @@ class Article(Base):
     flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     duplicate_of: Mapped[str | None] = mapped_column(String(URL_MAX), index=True)
-    # MinHash signature of the text (``monitor.storage.similarity``), for near-duplicate lookup.
+    # MinHash signature of the text (``monitor.dedupe.similarity``), for near-duplicate lookup.
     fingerprint: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     topics: Mapped[list[TopicMatch]] = relationship(

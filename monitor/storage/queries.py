@@ -27,7 +27,7 @@ class ItemFilter:
     limit: int | None = None
 
 
-def item_query(spec: ItemFilter) -> Select[tuple[Article]]:
+def item_query(spec: ItemFilter) -> Select[Article]:
     query = select(Article).options(selectinload(Article.topics), selectinload(Article.countries))
     if spec.flagged:
         query = query.where(Article.flagged.is_(True))

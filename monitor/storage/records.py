@@ -1,26 +1,66 @@
-"""Plain records that the pipeline hands to storage; they keep ``monitor.storage`` free of Scrapy."""
+"""Plain records that the pipeline hands to storage; they keep ``monitor.storage`` free of Scrapy.
+
+A match travels in one shape from the matcher to the database: ``MatchRecord.from_result`` makes
+the topic and country records once (the match stage, ``monitor rematch``), the pipeline item
+carries them, and ``storage.matches`` writes them as they are.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from monitor.matching.result import CountryHit, MatchResult, TopicHit
 
 
 @dataclass
 class TopicRecord:
+    """A topic that fired, as stored in ``topic_matches``: evidence as JSON-ready dicts."""
+
     topic: str
     score: float
     terms: list[str]
     evidence: list[dict[str, Any]] = field(default_factory=list)
 
+    @classmethod
+    def from_hit(cls, hit: TopicHit) -> TopicRecord:
+        return cls(hit.topic, hit.score, list(hit.terms), [evidence.to_dict() for evidence in hit.evidence])
+
 
 @dataclass
 class CountryRecord:
+    """A jurisdiction mentioned, as stored in ``article_countries``; rank 0 is the most salient."""
+
     code: str
     rank: int
     mentions: int
     focus: bool
+
+    @classmethod
+    def from_hit(cls, hit: CountryHit, rank: int) -> CountryRecord:
+        return cls(hit.code, rank, hit.mentions, hit.focus)
+
+
+@dataclass
+class MatchRecord:
+    """What the matchers said about one article, in the shape it is stored in."""
+
+    topics: list[TopicRecord] = field(default_factory=list)
+    countries: list[CountryRecord] = field(default_factory=list)
+    flagged: bool = False
+    reason: str = ""
+
+    @classmethod
+    def from_result(cls, result: MatchResult) -> MatchRecord:
+        """The records of a ``Matcher.match`` result; countries keep the matcher's order as their rank."""
+        return cls(
+            topics=[TopicRecord.from_hit(hit) for hit in result.topics],
+            countries=[CountryRecord.from_hit(hit, rank) for rank, hit in enumerate(result.countries)],
+            flagged=result.flagged,
+            reason=result.reason,
+        )
 
 
 @dataclass

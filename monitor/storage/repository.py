@@ -2,35 +2,55 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, Executable, Table, and_, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import StorageError
-from monitor.storage.models import (
-    Article,
-    ArticleCountry,
-    DigestItem,
-    Endpoint,
-    PrunedUrl,
-    Run,
-    RunSource,
-    SourceRow,
-    TopicMatch,
+from monitor.stats import (
+    ENDPOINTS_FAILED,
+    FINISH_REASON,
+    FINISHED,
+    ITEMS_EXTRACTED,
+    ITEMS_FLAGGED,
+    ITEMS_STORED,
+    PAGES_FETCHED,
+    PAGES_NOT_MODIFIED,
 )
+from monitor.storage.engine import first_line
+from monitor.storage.matches import apply_match, insert_matches
+from monitor.storage.models import Article, DigestItem, Endpoint, PrunedUrl, Run, RunSource, SourceRow
 from monitor.storage.records import ArticleRecord, EndpointResult
-from monitor.storage.text import clean_json, clean_text, clean_title, clean_url
+from monitor.storage.text import clean_text, clean_title, clean_url
 from monitor.storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
 Outcome = Literal["inserted", "updated", "unchanged"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _storage_errors(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """The repository's boundary: a database error leaves it as ``StorageError`` (one line, the
+    driver's message; the SQLAlchemy error stays its ``__cause__``), which the CLI reports."""
+
+    @functools.wraps(method)
+    def translated(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(*args, **kwargs)
+        except SQLAlchemyError as exc:
+            raise StorageError(f"database error ({method.__name__}): {first_line(exc)}") from exc
+
+    return translated
 
 
 @dataclass(frozen=True)
@@ -40,12 +60,22 @@ class EndpointState:
 
 
 class Repository:
-    """One object per process; every method opens and closes its own short transaction."""
+    """Reads and writes over one database; every method opens and closes its own short transaction.
+
+    Methods raise ``StorageError`` for any database error. ``sessions`` is there for read models
+    (digest, search, export) that build their own queries.
+    """
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
+    @property
+    def engine(self) -> Engine:
+        engine: Engine = self.sessions.kw["bind"]
+        return engine
+
     # -- sources -------------------------------------------------------------------------
+    @_storage_errors
     def ensure_source(
         self,
         source_id: str,
@@ -71,6 +101,7 @@ class Repository:
                     setattr(row, key, value)
 
     # -- articles ------------------------------------------------------------------------
+    @_storage_errors
     def stored_urls(self, canonical_urls: Iterable[str]) -> set[str]:
         urls = list(dict.fromkeys(canonical_urls))
         found: set[str] = set()
@@ -85,6 +116,21 @@ class Repository:
     def is_stored(self, canonical_url: str) -> bool:
         return bool(self.stored_urls([canonical_url]))
 
+    @_storage_errors
+    def stored_fetch_times(self, canonical_urls: Iterable[str]) -> dict[str, datetime]:
+        """canonical URL -> when the stored copy was fetched, for those of ``canonical_urls`` stored."""
+        urls = list(dict.fromkeys(canonical_urls))
+        found: dict[str, datetime] = {}
+        with self.sessions() as session:
+            for start in range(0, len(urls), 500):
+                chunk = urls[start : start + 500]
+                rows = session.execute(
+                    select(Article.canonical_url, Article.fetched_at).where(Article.canonical_url.in_(chunk))
+                )
+                found.update((url, fetched) for url, fetched in rows if fetched is not None)
+        return found
+
+    @_storage_errors
     def upsert_article(self, record: ArticleRecord) -> Outcome:
         """Insert or update by canonical URL; a concurrent insert of the same URL becomes an update."""
         try:
@@ -109,13 +155,12 @@ class Repository:
         # DO NOTHING RETURNING id and an executemany each for topics and countries. The ORM's
         # select, unit of work and identity map cost more than the SQL itself (store was 2.6 ms of
         # a page in bench_pipeline.py, 5.6 ms an article in the crawl process).
-        engine: Engine = self.sessions.kw["bind"]
-        with engine.begin() as connection:
+        with self.engine.begin() as connection:
             statement = _insert_new_article(connection.dialect.name)
             for _attempt in range(_UPSERT_ATTEMPTS):
                 article_id = connection.execute(statement, new_row).scalar()
                 if article_id is not None:
-                    _insert_matches(connection, article_id, record)
+                    insert_matches(connection, article_id, record)
                     return "inserted"
                 # Stored already, or a concurrent run has just stored it: a revision, rare enough
                 # for the ORM, in the same transaction.
@@ -141,32 +186,24 @@ class Repository:
             return None
         if record.content_hash and row.content_hash == record.content_hash:
             return "unchanged"
-        old_topics = {match.topic for match in row.topics}
         for key, value in values.items():
-            setattr(row, key, value)
+            if key not in ("flagged", "reason"):  # written by apply_match, which needs the old ones
+                setattr(row, key, value)
         row.fingerprint = signature
         row.revision += 1
         row.updated_at = now
-        new_topics = {topic.topic for topic in record.topics}
         # A revised article is news again only when what it is about changed.
-        if record.flagged and new_topics != old_topics:
-            row.flagged_at = now
-        elif not record.flagged:
-            row.flagged_at = None
-        session.flush()
-        # The old matches go before the new ones go in: a revision that keeps a topic or a
-        # country would break the (article, topic) and (article, code) unique keys.
-        session.execute(delete(TopicMatch).where(TopicMatch.article_id == row.id))
-        session.execute(delete(ArticleCountry).where(ArticleCountry.article_id == row.id))
-        _insert_matches(session.connection(), row.id, record)
+        apply_match(session, row, record, now, revised=True)
         return "updated"
 
     # -- endpoints -----------------------------------------------------------------------
+    @_storage_errors
     def endpoint_state(self, url: str) -> EndpointState | None:
         with self.sessions() as session:
             row = session.scalar(select(Endpoint).where(Endpoint.url == url))
             return None if row is None else EndpointState(row.etag, row.last_modified)
 
+    @_storage_errors
     def record_endpoint(self, result: EndpointResult) -> None:
         """Store one fetch outcome; failures count up, a success resets the count.
 
@@ -206,6 +243,7 @@ class Repository:
             if result.newest_item_at and (row.newest_item_at is None or result.newest_item_at > row.newest_item_at):
                 row.newest_item_at = result.newest_item_at
 
+    @_storage_errors
     def unfinished_endpoints(self, source_ids: Collection[str] | None = None) -> set[str]:
         """URLs of endpoints whose last crawl began and never completed (killed, timed out, or an
         article behind it was not stored): their listings must page on past a page with nothing new."""
@@ -219,11 +257,13 @@ class Repository:
                 found.update(session.scalars(query.where(Endpoint.source_id.in_(ids[start : start + 500]))))
             return found
 
+    @_storage_errors
     def endpoints(self) -> list[Endpoint]:
         with self.sessions() as session:
             return list(session.scalars(select(Endpoint).order_by(Endpoint.source_id, Endpoint.url)))
 
     # -- runs ----------------------------------------------------------------------------
+    @_storage_errors
     def start_run(self, command: str, source_ids: Collection[str] = ()) -> int:
         """Record a new run and the sources it covers; earlier runs of this command still
         'running' died (the caller holds the lock)."""
@@ -247,6 +287,7 @@ class Repository:
                 )
             return run.id
 
+    @_storage_errors
     def finish_run(
         self,
         run_id: int,
@@ -264,7 +305,7 @@ class Repository:
         take a 304 as "nothing new". Validators another run left pending are never touched here.
         A covered source is ``complete`` when it is in neither set.
         """
-        crawl_finished = status in ("ok", "partial") and stats.get("finish_reason") == "finished"
+        crawl_finished = status in ("ok", "partial") and stats.get(FINISH_REASON) == FINISHED
         blocked = set(incomplete_sources)
         unfinished = blocked | set(failed_sources)
         now = utcnow()
@@ -274,12 +315,12 @@ class Repository:
                 return
             run.finished_at = now
             run.status = status
-            run.fetched = int(stats.get("pages/fetched", 0))
-            run.not_modified = int(stats.get("pages/not_modified", 0))
-            run.failed = int(stats.get("endpoints/failed", 0))
-            run.extracted = int(stats.get("items/extracted", 0))
-            run.stored = int(stats.get("items/stored", 0))
-            run.flagged = int(stats.get("items/flagged", 0))
+            run.fetched = int(stats.get(PAGES_FETCHED, 0))
+            run.not_modified = int(stats.get(PAGES_NOT_MODIFIED, 0))
+            run.failed = int(stats.get(ENDPOINTS_FAILED, 0))
+            run.extracted = int(stats.get(ITEMS_EXTRACTED, 0))
+            run.stored = int(stats.get(ITEMS_STORED, 0))
+            run.flagged = int(stats.get(ITEMS_FLAGGED, 0))
             run.stats = {key: value for key, value in stats.items() if isinstance(value, int | float | str)}
             covered = RunSource.run_id == run_id
             if not crawl_finished:
@@ -304,6 +345,7 @@ class Repository:
                 update(RunSource).where(covered, RunSource.source_id.not_in(unfinished)).values(status="complete")
             )
 
+    @_storage_errors
     def last_complete_crawls(self) -> dict[str, datetime]:
         """source id -> when the last run that crawled it completely finished."""
         with self.sessions() as session:
@@ -316,6 +358,7 @@ class Repository:
             return {source_id: finished for source_id, finished in rows if finished is not None}
 
     # -- near duplicates -----------------------------------------------------------------
+    @_storage_errors
     def fingerprints(self, since: datetime) -> list[tuple[str, str | None, bytes]]:
         """(canonical_url, duplicate_of, fingerprint) of articles fetched since ``since``, oldest first."""
         with self.sessions() as session:
@@ -324,13 +367,16 @@ class Repository:
                 .where(Article.fetched_at >= since, Article.fingerprint.is_not(None))
                 .order_by(Article.fetched_at, Article.id)
             )
-            return [(url, duplicate_of, data) for url, duplicate_of, data in rows]
+            # The query keeps only rows with a fingerprint.
+            return [(url, duplicate_of, data) for url, duplicate_of, data in rows if data is not None]
 
+    @_storage_errors
     def source_kinds(self) -> dict[str, str]:
         with self.sessions() as session:
             return {source_id: kind for source_id, kind in session.execute(select(SourceRow.id, SourceRow.kind))}
 
     # -- retention -----------------------------------------------------------------------
+    @_storage_errors
     def prune(self, older_than: datetime, *, dry_run: bool = False) -> int:
         """Remove unflagged articles published (or, undated, fetched) before ``older_than``.
 
@@ -387,57 +433,34 @@ def _signature(record: ArticleRecord, text: str) -> bytes | None:
     if record.fingerprint is not None and text == record.text:
         return record.fingerprint  # made from this very text, off the reactor thread
     # Imported here: datasketch pulls in scipy, a second of start-up that read-only commands skip.
-    from monitor.storage.similarity import fingerprint
+    from monitor.dedupe.similarity import fingerprint
 
     return fingerprint(text)
 
 
-def _insert_new_article(dialect: str) -> Any:
+def _insert_new_article(dialect: str) -> Executable:
     """``INSERT INTO articles ... ON CONFLICT (canonical_url) DO NOTHING RETURNING id`` for the
     backend (SQLite >= 3.35 and PostgreSQL both have it); built once per backend."""
     statement = _INSERT_NEW_ARTICLE.get(dialect)
     if statement is None:
+        table = Article.__table__
+        assert isinstance(table, Table)  # a declarative model's table  # noqa: S101
         if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+            from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+            statement = postgresql_insert(table).on_conflict_do_nothing(index_elements=[table.c.canonical_url])
         elif dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            statement = sqlite_insert(table).on_conflict_do_nothing(index_elements=[table.c.canonical_url])
         else:
             raise NotImplementedError(f"upsert on {dialect!r}: only SQLite and PostgreSQL are supported")
-        table = Article.__table__
-        statement = (
-            dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.canonical_url]).returning(table.c.id)
-        )
+        statement = statement.returning(table.c.id)
         _INSERT_NEW_ARTICLE[dialect] = statement
     return statement
 
 
-_INSERT_NEW_ARTICLE: dict[str, Any] = {}
+_INSERT_NEW_ARTICLE: dict[str, Executable] = {}
 # A conflict whose row is gone by the next statement needs a prune racing the upsert on that very
 # URL; twice in a row means something else is wrong.
 _UPSERT_ATTEMPTS = 3
-
-
-def _insert_matches(connection: Connection, article_id: int, record: ArticleRecord) -> None:
-    """The article's topic and country rows, one executemany each."""
-    if record.topics:
-        connection.execute(
-            insert(TopicMatch),
-            [
-                {
-                    "article_id": article_id,
-                    "topic": t.topic,
-                    "score": t.score,
-                    "terms": clean_json(list(t.terms)),
-                    "evidence": clean_json(list(t.evidence)),
-                }
-                for t in record.topics
-            ],
-        )
-    if record.countries:
-        connection.execute(
-            insert(ArticleCountry),
-            [
-                {"article_id": article_id, "code": c.code, "rank": c.rank, "mentions": c.mentions, "focus": c.focus}
-                for c in record.countries
-            ],
-        )

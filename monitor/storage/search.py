@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Float, Select, String, bindparam, column, func, literal_column, text
+from sqlalchemy import ColumnElement, Float, Select, String, bindparam, column, func, literal_column, text
 from sqlalchemy.orm import Session
 
 from monitor.errors import UsageError
@@ -103,7 +104,7 @@ def search(session: Session, query: str, spec: ItemFilter | None = None, limit: 
         yield from _search_sqlite(session, base, fts5_query(terms), limit)
 
 
-def _search_sqlite(session: Session, base: Select[tuple[Article]], match: str, limit: int) -> Iterator[SearchHit]:
+def _search_sqlite(session: Session, base: Select[Article], match: str, limit: int) -> Iterator[SearchHit]:
     fts = (
         text(
             "SELECT rowid AS id, bm25(articles_fts, :title_weight, 1.0) AS rank, "
@@ -130,12 +131,10 @@ def _search_sqlite(session: Session, base: Select[tuple[Article]], match: str, l
         yield SearchHit(article, -float(rank), snippet or "")
 
 
-def _search_postgresql(
-    session: Session, base: Select[tuple[Article]], websearch: str, limit: int
-) -> Iterator[SearchHit]:
+def _search_postgresql(session: Session, base: Select[Article], websearch: str, limit: int) -> Iterator[SearchHit]:
     tsquery = func.websearch_to_tsquery(literal_column("'simple'::regconfig"), bindparam("q", websearch))
     # Unqualified column names: the query's only table with title and text is ``articles``.
-    vector = literal_column(f"({PG_SEARCH_VECTOR})")
+    vector: ColumnElement[Any] = literal_column(f"({PG_SEARCH_VECTOR})")
     rank = func.ts_rank_cd(vector, tsquery).label("rank")
     options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, MinWords=6, MaxFragments=2"
     snippet = func.ts_headline(

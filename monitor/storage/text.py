@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from monitor.storage.models import TITLE_MAX, URL_MAX
+
+# What evidence and term lists hold once read from or bound for a JSON column.
+JSONValue = str | int | float | bool | None | list["JSONValue"] | tuple["JSONValue", ...] | dict[str, "JSONValue"]
 
 # Hex characters of the hash that keeps a cut URL unique (64 bits: no collision in practice).
 URL_HASH_CHARS = 16
@@ -51,7 +53,7 @@ def clean_url(value: str) -> str:
     return f"{head}#{digest}"
 
 
-def clean_json(value: Any) -> Any:
+def clean_json(value: JSONValue) -> JSONValue:
     """Strings inside JSON evidence get the same cleaning as columns (PostgreSQL refuses \\u0000)."""
     if isinstance(value, str):
         return clean_text(value)

@@ -11,8 +11,8 @@ from monitor.rematch import rematch
 from monitor.storage import repository_for
 from monitor.storage.queries import ItemFilter, iter_items
 from monitor.storage.records import ArticleRecord, TopicRecord
+from tests.helpers import REPO_ROOT
 
-REPO = Path(__file__).resolve().parents[2]
 ON_TOPIC = (
     "Die Datenschutzaufsicht hat die Übermittlung personenbezogener Daten an Drittländer durch einen Cloud-Anbieter "
     "untersagt. Der Anbieter hatte sich auf Standardvertragsklauseln berufen, ohne ergänzende Maßnahmen zu prüfen."
@@ -58,7 +58,7 @@ def test_rematch_flags_and_unflags(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/rematch.db"
     seed(url)
     repository = repository_for(url)
-    report = rematch(repository.sessions, Matcher.from_file(REPO / "config" / "watchlists.yaml"))
+    report = rematch(repository.sessions, Matcher.from_file(REPO_ROOT / "config" / "watchlists.yaml"))
     assert report.examined == 2
     assert [title for _id, title in report.newly_flagged] == ["Aufsicht untersagt Drittlandtransfer"]
     assert [title for _id, title in report.unflagged] == ["Striker joins on deadline day"]
@@ -69,15 +69,46 @@ def test_rematch_flags_and_unflags(tmp_path: Path) -> None:
         assert "cross_border_transfers" in {t.topic for t in flagged.topics}
         football = items["https://t.example/b"]
         assert not football.flagged and football.topics == [] and football.flagged_at is None
-    again = rematch(repository.sessions, Matcher.from_file(REPO / "config" / "watchlists.yaml"))
+    again = rematch(repository.sessions, Matcher.from_file(REPO_ROOT / "config" / "watchlists.yaml"))
     assert not again.newly_flagged and not again.unflagged and not again.topics_changed
+
+
+def test_a_flagged_article_with_other_topics_is_not_news_again(tmp_path: Path) -> None:
+    """A watchlist edit that changes a flagged article's topics rewrites them, but the text is not
+    news: the next digest must not carry every old article a new rule also matches."""
+    url = f"sqlite:///{tmp_path}/topics.db"
+    repository = repository_for(url)
+    repository.ensure_source("t", "Test source", "regulator", "DE", "de")
+    repository.upsert_article(
+        ArticleRecord(
+            canonical_url="https://t.example/a",
+            url="https://t.example/a",
+            source_id="t",
+            title="Aufsicht untersagt Drittlandtransfer",
+            text=ON_TOPIC,
+            language="de",
+            flagged=True,
+            reason="old rule",
+            topics=[TopicRecord("data_localization", 1.0, ["Datenlokalisierung"])],
+        )
+    )
+    with repository.sessions() as session:
+        (before,) = iter_items(session, ItemFilter())
+    report = rematch(repository.sessions, Matcher.from_file(REPO_ROOT / "config" / "watchlists.yaml"))
+    assert not report.newly_flagged and not report.unflagged
+    [(_id, _title, old, new)] = report.topics_changed
+    assert old == ["data_localization"] and "cross_border_transfers" in new
+    with repository.sessions() as session:
+        (after,) = iter_items(session, ItemFilter())
+        assert sorted(t.topic for t in after.topics) == new
+        assert after.flagged and after.flagged_at == before.flagged_at and after.reason != "old rule"
 
 
 def test_rematch_command_reports(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/cli.db"
     seed(url)
     result = subprocess.run(
-        [sys.executable, "-m", "monitor", "--config", str(REPO / "config"), "--db", url, "rematch"],
+        [sys.executable, "-m", "monitor", "--config", str(REPO_ROOT / "config"), "--db", url, "rematch"],
         capture_output=True,
         text=True,
         timeout=120,

@@ -10,14 +10,19 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from monitor.demo_sites import SITES_ROOT
+from tests.helpers import FIXTURES_DIR, REPO_ROOT
+
 FIXTURES = [
-    ("https://edb.example/news/dpf_en", REPO / "tests" / "fixtures" / "pages" / "edpb_statement.html", "text/html"),
+    (
+        "https://edb.example/news/dpf_en",
+        FIXTURES_DIR / "pages" / "edpb_statement.html",
+        "text/html",
+    ),
     (
         "https://regulator.example/documents/communique.pdf",
-        REPO / "monitor" / "demo_sites" / "sites" / "regulator" / "documents" / "communique-acd-2026-11-03.pdf",
+        SITES_ROOT / "regulator" / "documents" / "communique-acd-2026-11-03.pdf",
         "application/pdf",
     ),
     ("https://edb.example/logo.png", None, "image/png"),  # dropped: binary
@@ -72,16 +77,17 @@ result = {}
 
 async def pooled_run():
     pooled.open_spider()
-    assert pooled.pool is None  # made at the first item
-    got = []
+    result["pool_before_first_item"] = pooled.pool is not None  # made at the first item
+    got, pool_alive = [], []
     for item in items():
         try:
             got.append(fields(await pooled.process_item(item)))
         except DropItem as exc:
             got.append({"dropped": str(exc)})
-        assert pooled.pool is not None
+        pool_alive.append(pooled.pool is not None)
     pooled.close_spider()
-    assert pooled.pool is None
+    result["pool_after_close"] = pooled.pool is not None
+    result["pool_alive_after_each_item"] = pool_alive
     result["pooled"] = got
 
 def done(_):
@@ -101,7 +107,7 @@ def test_pooled_stage_gives_the_same_fields_as_the_synchronous_one() -> None:
     fixtures = [(url, str(path) if path else None, kind) for url, path, kind in FIXTURES]
     completed = subprocess.run(
         [sys.executable, "-W", "error", "-c", DRIVER, json.dumps(fixtures)],
-        cwd=REPO,
+        cwd=REPO_ROOT,
         capture_output=True,
         text=True,
         timeout=120,
@@ -111,6 +117,10 @@ def test_pooled_stage_gives_the_same_fields_as_the_synchronous_one() -> None:
     outcome = json.loads(completed.stdout.strip().splitlines()[-1])
     assert "error" not in outcome, outcome["error"]
     assert outcome["pooled"] == outcome["sync"]
+    # The pool is made at the first item, kept for the next ones, and shut down with the stage.
+    assert outcome["pool_before_first_item"] is False
+    assert outcome["pool_alive_after_each_item"] == [True] * len(FIXTURES)
+    assert outcome["pool_after_close"] is False
     html, pdf, binary, empty = outcome["sync"]
     assert html["extraction_status"] == "ok" and html["text"] and html["fingerprint"] != "None"
     assert pdf["content_type"] == "pdf"
@@ -122,6 +132,7 @@ def test_a_crawl_without_items_starts_no_process() -> None:
     # wait for, no worker libraries to import. The check runs in a child, where no earlier test
     # has started or imported any of them.
     probe = (
+        "import json, sys\n"
         "import multiprocessing.resource_tracker as rt\n"
         "from scrapy.utils.misc import build_from_crawler\n"
         "from scrapy.utils.test import get_crawler\n"
@@ -130,9 +141,14 @@ def test_a_crawl_without_items_starts_no_process() -> None:
         "stage = build_from_crawler(ExtractStage, crawler)\n"
         "stage.open_spider()\n"
         "stage.close_spider()\n"
-        "assert stage.pool is None\n"
-        "assert rt._resource_tracker._pid is None, 'resource tracker started'\n"
-        "import sys\n"
-        "assert 'pipelines.extract_worker' not in sys.modules, 'worker module (datasketch, scipy) imported'\n"
+        "print(json.dumps({'pool': stage.pool is not None, 'resource_tracker_pid': rt._resource_tracker._pid,\n"
+        "                  'worker_imported': 'pipelines.extract_worker' in sys.modules}))\n"
     )
-    subprocess.run([sys.executable, "-W", "error", "-c", probe], cwd=REPO, check=True, timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-W", "error", "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert completed.returncode == 0, completed.stderr
+    seen = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert seen["pool"] is False
+    assert seen["resource_tracker_pid"] is None, "resource tracker started"
+    assert seen["worker_imported"] is False, "worker module (datasketch, scipy) imported"

@@ -18,8 +18,11 @@ def test_matcher_is_built_at_the_first_item(crawler: Crawler) -> None:
     item.language = "en"
     item = stage.process_item(item)
     assert stage.matcher is not None
-    assert item.flagged and "adequacy_decisions" in {t["topic"] for t in item.topics}
-    assert [c["code"] for c in item.countries][:2] in (["EU", "US"], ["US", "EU"])
+    assert item.flagged and "adequacy_decisions" in {t.topic for t in item.topics}
+    # Most salient first: EU (3 mentions, two in the title) before US (2).
+    assert [c.code for c in item.countries] == ["EU", "US"]
+    # Stored as they come: the rank is the matcher's order, most salient first.
+    assert [c.rank for c in item.countries] == list(range(len(item.countries)))
 
 
 def test_matcher_is_built_when_the_extraction_pool_starts(crawler: Crawler) -> None:

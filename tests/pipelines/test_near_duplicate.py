@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+from scrapy.crawler import Crawler
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
+from monitor.digest.stories import group_stories
+from monitor.settings_defaults import DEFAULTS
 from monitor.storage import repository_for
 from monitor.storage.models import Article
 from monitor.storage.records import ArticleRecord
-from monitor.storage.stories import group_stories
 from pipelines.near_duplicate import NearDuplicateStage
+from spiders.database import close_crawl_database
 from spiders.items import DocumentItem
-from tests.monitor.storage.syndication import OTHERS, RELEASES, copies
+from tests.helpers.syndication import OTHERS, RELEASES, copies
+
+
+@pytest.fixture(autouse=True)
+def _crawlers() -> Iterator[None]:
+    yield
+    while _CRAWLERS:
+        close_crawl_database(_CRAWLERS.pop())
+
+
+_CRAWLERS: list[Crawler] = []
 
 
 def _stage(database_url: str) -> NearDuplicateStage:
-    crawler = get_crawler(settings_dict={"MONITOR_DB_URL": database_url})
+    """A stage of a new crawler, as in a new run; its database is closed after the test."""
+    crawler = get_crawler(settings_dict={**DEFAULTS, "MONITOR_DB_URL": database_url})
     crawler.stats.open_spider()
-    stage = NearDuplicateStage.from_crawler(crawler)
-    return stage
+    _CRAWLERS.append(crawler)
+    return NearDuplicateStage.from_crawler(crawler)
 
 
 def _item(url: str, source: str, text: str) -> DocumentItem:

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.misc import build_from_crawler
+from sqlalchemy import select
 
 from monitor.storage import repository_for
+from monitor.storage.models import Article
 from pipelines.extract import ExtractStage
 from pipelines.match import MatchStage
 from pipelines.normalize import NormalizeUrlStage
 from pipelines.skip_stored import SkipStoredStage
 from pipelines.store import StoreStage
+from spiders.database import crawl_repository
 from spiders.items import DocumentItem
+from tests.helpers import FIXTURES_DIR
 
-PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+PAGES = FIXTURES_DIR / "pages"
 
 
 def document(url: str = "https://edb.example/news/dpf_en?utm_source=rss", body: bytes | None = None) -> DocumentItem:
@@ -42,15 +44,19 @@ def test_whole_chain_flags_and_stores(crawler: Crawler) -> None:
     item = run_stages(crawler, document())
     assert item.canonical_url == "https://edb.example/news/dpf_en"
     assert item.flagged and item.reason
-    topics = {t["topic"] for t in item.topics}
+    topics = {t.topic for t in item.topics}
     assert {"adequacy_decisions", "government_access"} & topics, topics
-    codes = [c["code"] for c in item.countries]
+    codes = [c.code for c in item.countries]
     assert "US" in codes and "EU" in codes
-    evidence = item.topics[0]["evidence"][0]
+    evidence = item.topics[0].evidence[0]
     source_text = item.title if evidence["field"] == "title" else item.text
     assert source_text[evidence["start"] : evidence["end"]] == evidence["term"]
     assert crawler.stats.get_value("items/inserted") == 1
-    assert repository_for(crawler.settings["MONITOR_DB_URL"]).is_stored("https://edb.example/news/dpf_en")
+    # Stored as the match stage made them: topics with their evidence, countries in rank order.
+    with repository_for(crawler.settings["MONITOR_DB_URL"]).sessions() as session:
+        article = session.scalars(select(Article).where(Article.canonical_url == item.canonical_url)).one()
+        assert {t.topic: t.evidence for t in article.topics} == {t.topic: t.evidence for t in item.topics}
+        assert [c.code for c in sorted(article.countries, key=lambda c: c.rank)] == codes
 
 
 def test_skip_stored_and_seen_in_run(crawler: Crawler) -> None:
@@ -91,7 +97,7 @@ def test_off_topic_football_transfer_is_not_flagged(crawler: Crawler) -> None:
 
 
 def test_skip_stored_trusts_the_spiders_check_only_for_the_url_it_checked(crawler: Crawler) -> None:
-    repository = repository_for(crawler.settings["MONITOR_DB_URL"])
+    repository = crawl_repository(crawler)  # the one the crawler's stages share
     repository.ensure_source("edb", "European Data Board", "regulator", "EU")
     run_stages(crawler, document("https://edb.example/news/dpf_en"))
     calls: list[str] = []

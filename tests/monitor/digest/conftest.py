@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from digest_helpers import SOURCES, Corpus, MailServer, ScriptedHandler, free_port
 
 from monitor.storage import repository_for
+from tests.monitor.digest.digest_helpers import SOURCES, Corpus, MailServer, ScriptedHandler, free_port
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from digest_helpers import Corpus, standard_corpus
 
 from monitor.digest import write_preview
+from tests.monitor.digest.digest_helpers import Corpus, standard_corpus
 
 CHROMIUM = os.environ.get("MONITOR_TEST_CHROMIUM") or shutil.which("chromium") or ""
 pytestmark = pytest.mark.skipif(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import yaml
-from digest_helpers import Corpus, MailServer, standard_corpus
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -14,6 +14,7 @@ from monitor.cli import _register
 from monitor.cli.app import app
 from monitor.storage.lock import run_lock
 from monitor.storage.models import Digest
+from tests.monitor.digest.digest_helpers import Corpus, MailServer, standard_corpus
 
 SOURCES = {
     "sources": [
@@ -88,7 +89,7 @@ def test_dry_run_shows_who_gets_what_then_send_sends_once(
 
 def test_send_refuses_to_overlap_another_sender(corpus: Corpus, mail_server: MailServer, tmp_path: Path) -> None:
     config = config_dir(tmp_path, mail_server.port)
-    with run_lock(corpus.url, name="digest"):
+    with run_lock(corpus.repository.engine, name="digest"):
         _register()
         result = CliRunner().invoke(app, ["--config", str(config), "--db", corpus.url, "digest", "--send"])
     assert result.exit_code != 0 and "already running" in str(result.exception)
@@ -110,3 +111,55 @@ def test_schedule_list_prints_jobs_and_next_runs(tmp_path: Path) -> None:
     names = [line.split("\t")[0] for line in result.output.splitlines()]
     assert names == ["crawl:all", "digest", "digest-retry"]
     assert "next 20" in result.output
+
+
+def test_out_since_takes_an_age_as_the_readme_says(corpus: Corpus, mail_server: MailServer, tmp_path: Path) -> None:
+    standard_corpus(corpus, datetime.now(UTC) - timedelta(hours=3))
+    corpus.add(
+        "old-news",
+        source="cnil",
+        title="Transferts : un avis de l'an dernier",
+        text="Transferts de données vers des pays tiers.",
+        topics=[("cross_border_transfers", ["transferts de données"])],
+        countries=["FR"],
+        flagged_at=datetime.now(UTC) - timedelta(days=10),
+    )
+    config = str(config_dir(tmp_path, mail_server.port))
+    everything = invoke("--config", config, "--db", corpus.url, "digest", "--out", str(tmp_path / "all"))
+    recent = invoke("--config", config, "--db", corpus.url, "digest", "--out", str(tmp_path / "week"), "--since", "7d")
+    assert everything.exit_code == 0 and recent.exit_code == 0, recent.output
+    assert "digest.html (5 items" in everything.output
+    assert "digest.html (4 items" in recent.output
+
+
+def _eml_text(path: Path) -> str:
+    import email
+    from email.policy import default
+
+    message = email.message_from_bytes(path.read_bytes(), policy=default)
+    return message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("digest_zone", "shown"),
+    [
+        (None, "Asia/Tokyo"),  # the digest schedule names no zone: the top-level one
+        ("Europe/Brussels", "Europe/Brussels"),
+    ],
+)
+def test_preview_and_email_show_dates_in_one_zone(
+    corpus: Corpus, tmp_path: Path, digest_zone: str | None, shown: str
+) -> None:
+    standard_corpus(corpus, datetime.now(UTC) - timedelta(hours=3))
+    directory = tmp_path / "config"
+    directory.mkdir()
+    schedule = {"cron": "0 7 * * *", **({"timezone": digest_zone} if digest_zone else {})}
+    settings = {"timezone": "Asia/Tokyo", "digest": {"schedule": schedule, "recipients": [{"email": "a@example.org"}]}}
+    (directory / "monitor.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
+    (directory / "sources.yaml").write_text(yaml.safe_dump(SOURCES), encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("--config", str(directory), "--db", corpus.url, "digest", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"({shown})" in (out / "digest.txt").read_text(encoding="utf-8")
+    assert f"({shown})" in (out / "digest.html").read_text(encoding="utf-8")
+    assert f"({shown})" in _eml_text(out / "a@example.org.eml")

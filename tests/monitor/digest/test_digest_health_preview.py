@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from digest_helpers import NOW, Corpus, standard_corpus
 from sqlalchemy import func, select
 
 from monitor.digest import write_preview
 from monitor.digest.health import source_health
 from monitor.storage.models import Digest
 from monitor.storage.records import EndpointResult
+from tests.monitor.digest.digest_helpers import NOW, Corpus, standard_corpus
 
 
 def test_health_reports_failing_then_silent_sources(corpus: Corpus) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from digest_helpers import NOW, Corpus, MailServer, digest_settings, standard_corpus
 from sqlalchemy import select
 
 from monitor.config.schema import DigestSettings, Recipient
 from monitor.digest.outbox import Outbox, first_window_start
 from monitor.digest.smtp import deliver
 from monitor.storage.models import Digest
+from tests.monitor.digest.digest_helpers import NOW, Corpus, MailServer, digest_settings, standard_corpus
 
 EVERYONE = Recipient(email="analyst@example.org", name="Policy team")
 CHINA_DESK = Recipient(email="china-desk@example.org", topics=["cross_border_transfers"], countries=["CN", "HK"])

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
-from digest_helpers import NOW, Corpus, standard_corpus
-
 from monitor.digest.message import build_message
 from monitor.digest.render import DigestView, render
 from monitor.digest.safety import header_value, plain, safe_url
 from monitor.digest.select import select_entries
 from monitor.digest.snippets import Segment, snippet
+from tests.monitor.digest.digest_helpers import NOW, Corpus, standard_corpus
 
 
 def test_plain_strips_markup_and_script_bodies() -> None:

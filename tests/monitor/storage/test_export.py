@@ -12,12 +12,11 @@ from datetime import UTC, datetime, timedelta
 import feedparser
 from sqlalchemy import insert
 
-from monitor.storage.atom import build_feed, write_feed
+from monitor.digest.stories import stories_for
+from monitor.export.atom import build_feed, write_feed
 from monitor.storage.models import Article
 from monitor.storage.queries import STREAM_BATCH, ItemFilter, iter_items, to_item
-from monitor.storage.stories import stories_for
-
-from .factories import record, repository_with_sources
+from tests.monitor.storage.factories import record, repository_with_sources
 
 TEXT = "Personal data transfers to third countries. " * 110  # about 5 KB an article
 

@@ -12,7 +12,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from monitor.errors import SchemaOutdated
-from monitor.storage.engine import make_engine, open_database
+from monitor.storage.database import open_database
+from monitor.storage.engine import make_engine
 from monitor.storage.migrations import (
     HEAD_REVISION,
     alembic_config,
@@ -22,22 +23,23 @@ from monitor.storage.migrations import (
     upgrade_to_head,
 )
 from monitor.storage.models import Base
+from tests.helpers import CONFIG_DIR, REPO_ROOT
 
 
 def test_new_database_is_created_at_the_latest_revision(database_url: str) -> None:
-    engine, _sessions = open_database(database_url)
-    with engine.connect() as connection:
+    database = open_database(database_url)
+    with database.engine.connect() as connection:
         assert current_revision(connection) == head_revision()
-    engine.dispose()
+    database.close()
 
 
 def test_models_and_revisions_agree(database_url: str) -> None:
     """A model change without an Alembic revision fails here: write the revision (see README, "Migrations")."""
-    engine, _sessions = open_database(database_url)
-    with engine.connect() as connection:
+    database = open_database(database_url)
+    with database.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_object": include_object, "compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
-    engine.dispose()
+    database.close()
 
 
 def _at_revision(url: str, revision: str) -> None:
@@ -53,7 +55,7 @@ def test_an_outdated_database_says_so_and_how_to_upgrade(database_url: str) -> N
     with pytest.raises(SchemaOutdated, match=r"revision 0001.*monitor db upgrade"):
         open_database(database_url)
     assert upgrade_to_head(engine) == ("0001", head_revision())
-    open_database(database_url)[0].dispose()
+    open_database(database_url).close()
     engine.dispose()
 
 
@@ -89,7 +91,7 @@ def test_db_upgrade_command(tmp_path: Path, sqlite_url: str) -> None:
     from monitor.cli.app import app
 
     _register()
-    config = Path(__file__).resolve().parents[3] / "config"
+    config = CONFIG_DIR
     _at_revision(sqlite_url, "0001")
     result = CliRunner().invoke(app, ["--config", str(config), "--db", sqlite_url, "db", "upgrade"])
     assert result.exit_code == 0, result.output
@@ -104,11 +106,13 @@ def test_head_revision_constant_is_alembics_head() -> None:
 
 
 def test_a_database_at_head_opens_without_loading_alembic(sqlite_url: str) -> None:
-    open_database(sqlite_url)[0].dispose()  # creates it, through Alembic
+    open_database(sqlite_url).close()  # creates it, through Alembic
     probe = (
         "import sys\n"
-        "from monitor.storage.engine import open_database\n"
-        f"open_database({sqlite_url!r})[0].dispose()\n"
-        "assert 'alembic' not in sys.modules, 'Alembic loaded for a database at head'\n"
+        "from monitor.storage.database import open_database\n"
+        f"open_database({sqlite_url!r}).close()\n"
+        "print('alembic' in sys.modules)\n"
     )
-    subprocess.run([sys.executable, "-c", probe], check=True, cwd=Path(__file__).parents[3])
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO_ROOT)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.split() == ["False"], "Alembic loaded for a database at head"

@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 from monitor.storage.models import Article, ArticleCountry, Run, TopicMatch
 from monitor.storage.records import CountryRecord, EndpointResult
 from monitor.storage.repository import EndpointState
-
-from .factories import record, repository_with_sources
+from tests.monitor.storage.factories import record, repository_with_sources
 
 
 def _article(repository, url: str = "https://dpa.example/news/1") -> Article:  # type: ignore[no-untyped-def]
@@ -113,7 +112,7 @@ def article_topics(repository, article_id: int) -> list[TopicMatch]:  # type: ig
 
 
 def test_the_signature_made_in_the_worker_is_stored_unless_cleaning_changed_the_text(database_url: str) -> None:
-    from monitor.storage.similarity import fingerprint
+    from monitor.dedupe.similarity import fingerprint
 
     repository = repository_with_sources(database_url)
     text = " ".join(f"word{n}" for n in range(60))
@@ -138,3 +137,11 @@ def test_a_url_stored_by_another_process_becomes_a_revision(database_url: str) -
     with other.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Article)) == 1
         assert session.scalar(select(func.count()).select_from(TopicMatch)) == 1
+
+
+def test_stored_fetch_times_name_only_stored_urls(database_url: str) -> None:
+    repository = repository_with_sources(database_url)
+    repository.upsert_article(record("https://dpa.example/news/1", fetched_at=datetime(2026, 11, 1, 8, 0, tzinfo=UTC)))
+    times = repository.stored_fetch_times(["https://dpa.example/news/1", "https://dpa.example/news/2"])
+    assert times == {"https://dpa.example/news/1": datetime(2026, 11, 1, 8, 0, tzinfo=UTC)}
+    assert repository.stored_fetch_times([]) == {}

@@ -5,8 +5,7 @@ import pytest
 from monitor.errors import UsageError
 from monitor.storage.queries import ItemFilter
 from monitor.storage.search import fts5_query, parse_query, search, websearch_query
-
-from .factories import record, repository_with_sources
+from tests.monitor.storage.factories import record, repository_with_sources
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from sqlalchemy import select
 from monitor.storage.models import TITLE_MAX, URL_MAX, Article, TopicMatch
 from monitor.storage.records import TopicRecord
 from monitor.storage.text import clean_url
-
-from .factories import record, repository_with_sources
+from tests.monitor.storage.factories import record, repository_with_sources
 
 
 def test_nul_bytes_and_lone_surrogates_are_cleaned_the_same_on_both_backends(database_url: str) -> None:

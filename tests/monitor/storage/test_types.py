@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import StatementError
 
+from monitor.errors import StorageError
 from monitor.storage.models import Article
-
-from .factories import record, repository_with_sources
+from tests.monitor.storage.factories import record, repository_with_sources
 
 PARIS_WINTER = timezone(timedelta(hours=1))
 BEIJING = timezone(timedelta(hours=8))
@@ -37,5 +37,6 @@ def test_comparisons_use_the_instant_not_the_wall_clock(database_url: str) -> No
 
 def test_naive_datetimes_are_refused(database_url: str) -> None:
     repository = repository_with_sources(database_url)
-    with pytest.raises(StatementError, match="naive datetime"):
+    with pytest.raises(StorageError, match="naive datetime") as caught:
         repository.upsert_article(record(published_at=datetime(2026, 11, 2, 9, 30)))
+    assert isinstance(caught.value.__cause__, StatementError)

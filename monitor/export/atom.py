@@ -7,9 +7,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from monitor.storage.stories import Story
 from monitor.storage.types import utcnow
+
+if TYPE_CHECKING:
+    from monitor.digest.stories import Story
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_ID = "urn:news-monitor:flagged"
