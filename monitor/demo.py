@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from monitor.config import AppConfig, load_config, validate
 from monitor.config.schema import SourcesFile
 from monitor.errors import UsageError
+from monitor.stats import ITEMS_STORED, PAGES_FETCHED, PAGES_NOT_MODIFIED
 
 log = logging.getLogger(__name__)
 
@@ -92,17 +93,16 @@ def run_demo(config_dir: Path | None, database_url: str, out_dir: Path, base_por
         out_dir,
         title=config.settings.digest.title,
         health_settings=config.settings.digest,
-        timezone=config.settings.timezone,
-        topic_labels=topic_labels(config.watchlists_path),
+        topic_labels=topic_labels(config),
     )
 
     table = Table(title="news-monitor demo", show_header=False)
     table.add_row("sources", str(len(config.sources)))
     table.add_row(
         "pages fetched",
-        f"{stats.get('pages/fetched', 0)} (+{stats.get('pages/not_modified', 0)} not modified)",
+        f"{stats.get(PAGES_FETCHED, 0)} (+{stats.get(PAGES_NOT_MODIFIED, 0)} not modified)",
     )
-    table.add_row("articles stored", f"{total} ({stats.get('items/stored', 0)} new or changed in this run)")
+    table.add_row("articles stored", f"{total} ({stats.get(ITEMS_STORED, 0)} new or changed in this run)")
     table.add_row("flagged", str(flagged))
     for topic, count in per_topic:
         table.add_row(f"  {topic}", str(count))

@@ -12,6 +12,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from monitor.stats import ARTICLES_SKIPPED_STORED
 from monitor.storage.text import clean_url
 from monitor.urls import canonical_url, same_site
 from spiders import errors
@@ -73,7 +74,7 @@ class AdhocSpider(MonitorSpider):
         if canonical in self.visited or not same_site(url, self.start_url) or not self.budget_left():
             return None
         if clean_url(canonical) in stored if stored is not None else self.repository.is_stored(canonical):
-            self.crawler.stats.inc_value("articles/skipped_stored")
+            self.crawler.stats.inc_value(ARTICLES_SKIPPED_STORED)
             return None
         self.visited.add(canonical)
         self.pages_requested += 1

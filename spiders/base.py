@@ -4,20 +4,23 @@ article requests that skip stored URLs, and the article callback that yields ``D
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import scrapy
 from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from monitor.extraction.document import detect_kind
-from monitor.storage import Repository, repository_for
+from monitor.stats import ARTICLES_SKIPPED_STORED, ENDPOINTS_FAILED, PAGES_FETCHED, PAGES_NOT_MODIFIED
+from monitor.storage import Repository
 from monitor.storage.records import EndpointResult
 from monitor.urls import canonical_url
 from spiders import errors
+from spiders.database import crawl_repository
 from spiders.discovery import looks_like_article
 from spiders.errors import classify_failure
 from spiders.items import DocumentItem
@@ -34,6 +37,19 @@ DELIBERATE_REFUSALS = frozenset({errors.ROBOTS_DENIED, errors.UNSAFE})
 ENDPOINT_PRIORITY = 10
 
 
+class CrawlSource(Protocol):
+    """What the article callbacks read of a source: a configured ``Source`` or the ad-hoc crawl's."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def language(self) -> str | None: ...
+
+    @property
+    def timezone(self) -> str: ...
+
+
 class MonitorSpider(scrapy.Spider):
     """Base class; subclasses produce endpoint requests in ``start``."""
 
@@ -43,7 +59,8 @@ class MonitorSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.requested: set[str] = set()
         self.failed_sources: dict[str, list[str]] = {}
-        self._repository: Repository | None = None
+        # The crawl's database, handed over in ``from_crawler`` (``spiders.database``).
+        self.repository: Repository
         # False for probes (``monitor sources check``): a probe fetches no articles, so its
         # validators must not let the next real run take a 304 as "nothing new".
         self.record_validators = True
@@ -57,8 +74,9 @@ class MonitorSpider(scrapy.Spider):
         return []
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> MonitorSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> MonitorSpider:
         spider: MonitorSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.repository = crawl_repository(crawler)
         crawler.signals.connect(spider.item_failed, signal=signals.item_error)
         return spider
 
@@ -74,17 +92,11 @@ class MonitorSpider(scrapy.Spider):
         """Something of this source was not stored: keep this run's validators of it unpromoted."""
         self.sources_with_failed_articles.add(source_id)
 
-    def item_failed(self, item: Any, response: Any, spider: Any, failure: Failure) -> None:
+    def item_failed(self, item: object, response: Response | None, spider: scrapy.Spider, failure: Failure) -> None:
         """A pipeline stage raised (not DropItem): the article was fetched but never stored."""
         source_id = getattr(item, "source_id", None)
         if source_id:
             self.source_incomplete(source_id)
-
-    @property
-    def repository(self) -> Repository:
-        if self._repository is None:
-            self._repository = repository_for(self.settings.get("MONITOR_DB_URL"))
-        return self._repository
 
     # -- endpoints (feeds, listings, sitemaps) --------------------------------------------
     def endpoint_request(
@@ -92,7 +104,7 @@ class MonitorSpider(scrapy.Spider):
         url: str,
         kind: str,
         source_id: str,
-        callback: Any,
+        callback: Callable[..., object],
         *,
         conditional: bool = True,
         meta: dict[str, Any] | None = None,
@@ -126,7 +138,7 @@ class MonitorSpider(scrapy.Spider):
         """Record a 304 and tell the caller there is nothing to parse."""
         if response.status != 304:
             return False
-        self.crawler.stats.inc_value("pages/not_modified")
+        self.crawler.stats.inc_value(PAGES_NOT_MODIFIED)
         endpoint = response.meta["endpoint"]
         self.repository.record_endpoint(
             EndpointResult(
@@ -165,8 +177,8 @@ class MonitorSpider(scrapy.Spider):
     ) -> None:
         meta = response_or_meta.meta if isinstance(response_or_meta, Response) else response_or_meta
         endpoint = meta["endpoint"]
-        self.crawler.stats.inc_value("endpoints/failed")
-        self.crawler.stats.inc_value(f"endpoints/failed/{error_class}")
+        self.crawler.stats.inc_value(ENDPOINTS_FAILED)
+        self.crawler.stats.inc_value(f"{ENDPOINTS_FAILED}/{error_class}")
         self.failed_sources.setdefault(endpoint["source_id"], []).append(f"{endpoint['url']}: {error_class}: {cause}")
         log.error(
             "source %s: %s %s: %s (%s)",
@@ -199,7 +211,7 @@ class MonitorSpider(scrapy.Spider):
 
     # -- articles ------------------------------------------------------------------------
     def article_requests(
-        self, source: Any, links: Iterable[tuple[str, dict[str, Any]]], via: str
+        self, source: CrawlSource, links: Iterable[tuple[str, dict[str, Any]]], via: str
     ) -> Iterator[scrapy.Request]:
         """Requests for the links not stored yet and not requested earlier in this run."""
         pending = [(url, canonical_url(url), extra) for url, extra in links]
@@ -208,7 +220,7 @@ class MonitorSpider(scrapy.Spider):
         )
         for url, canonical, extra in pending:
             if canonical in self.requested or (canonical in stored and not extra.get("feed_updated")):
-                self.crawler.stats.inc_value("articles/skipped_stored")
+                self.crawler.stats.inc_value(ARTICLES_SKIPPED_STORED)
                 continue
             self.requested.add(canonical)
             yield scrapy.Request(
@@ -220,18 +232,8 @@ class MonitorSpider(scrapy.Spider):
 
     def stored_fetch_times(self, urls: Iterable[str]) -> dict[str, datetime]:
         """canonical URL -> when the stored copy was fetched, for the given URLs that are stored."""
-        from sqlalchemy import select
-
-        from monitor.storage.models import Article
-
-        canonicals = list({canonical_url(url) for url in urls})
-        if not canonicals:
-            return {}
-        with self.repository.sessions() as session:
-            rows = session.execute(
-                select(Article.canonical_url, Article.fetched_at).where(Article.canonical_url.in_(canonicals))
-            )
-            return {url: fetched for url, fetched in rows if fetched is not None}
+        canonicals = {canonical_url(url) for url in urls}
+        return self.repository.stored_fetch_times(canonicals) if canonicals else {}
 
     def parse_article(self, response: Response) -> Iterator[DocumentItem]:
         source = response.meta["source"]
@@ -246,7 +248,7 @@ class MonitorSpider(scrapy.Spider):
             self.crawler.stats.inc_value("articles/not_article")
             return
         feed = response.meta.get("feed") or {}
-        self.crawler.stats.inc_value("pages/fetched")
+        self.crawler.stats.inc_value(PAGES_FETCHED)
         yield DocumentItem(
             url=response.url,
             source_id=source.id,

@@ -224,7 +224,7 @@ class SourceSpider(MonitorSpider):
         requests = list(self.article_requests(source, [(url, {}) for url in links], via="listing"))
         fresh = len(requests)
         yield from requests
-        limit = listing.max_pages or self.settings.getint("MONITOR_MAX_PAGES_PER_LISTING", 5)
+        limit = listing.max_pages or self.settings.getint("MONITOR_MAX_PAGES_PER_LISTING")
         pages_done = page - listing.first_page + 1
         # Regulators' CMSs answer 200 with an empty list past the last page, and an unchanged
         # site needs no second page: stop when a page brings nothing new. When the last crawl of

@@ -14,6 +14,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from monitor.stats import ENDPOINTS_FAILED, ITEMS_FLAGGED, ITEMS_STORED, PAGES_FETCHED, PAGES_NOT_MODIFIED
+
 log = logging.getLogger(__name__)
 
 # A terminal redraws cheaply; a log file (cron, systemd) wants a line a minute at most.
@@ -22,7 +24,7 @@ LOG_INTERVAL = 60.0
 
 
 class CrawlProgress:
-    """Enabled by ``MONITOR_PROGRESS``; switches itself off otherwise (``NotConfigured``)."""
+    """Enabled by ``MONITOR_PROGRESS`` (on by default); switches itself off otherwise (``NotConfigured``)."""
 
     def __init__(self, crawler: Crawler, interactive: bool) -> None:
         self.crawler = crawler
@@ -43,9 +45,9 @@ class CrawlProgress:
         stats = self.crawler.stats
         value = stats.get_value if stats is not None else (lambda _key, default=0: default)
         return (
-            f"{value('response_received_count', 0)} responses, {value('pages/fetched', 0)} articles fetched, "
-            f"{value('pages/not_modified', 0)} not modified, {value('items/stored', 0)} stored, "
-            f"{value('items/flagged', 0)} flagged, {value('endpoints/failed', 0)} endpoint failures"
+            f"{value('response_received_count', 0)} responses, {value(PAGES_FETCHED, 0)} articles fetched, "
+            f"{value(PAGES_NOT_MODIFIED, 0)} not modified, {value(ITEMS_STORED, 0)} stored, "
+            f"{value(ITEMS_FLAGGED, 0)} flagged, {value(ENDPOINTS_FAILED, 0)} endpoint failures"
         )
 
     def spider_opened(self, spider: Spider) -> None:

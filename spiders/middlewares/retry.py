@@ -14,12 +14,14 @@ import email.utils
 import logging
 import time
 from datetime import UTC
+from typing import Self
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
@@ -53,21 +55,28 @@ def parse_retry_after(value: bytes | str | None, now: float | None = None) -> fl
 class BackoffRetryMiddleware(RetryMiddleware):
     """Replaces ``scrapy.downloadermiddlewares.retry.RetryMiddleware`` (same order, 550).
 
-    Settings: ``MONITOR_RETRY_BACKOFF`` (first wait, seconds; doubled per retry),
-    ``MONITOR_RETRY_BACKOFF_MAX`` and ``MONITOR_RETRY_AFTER_CAP`` (seconds).
+    Settings (defaults in ``monitor.settings_defaults``): ``MONITOR_RETRY_BACKOFF`` (first wait,
+    seconds; doubled per retry), ``MONITOR_RETRY_BACKOFF_MAX`` and ``MONITOR_RETRY_AFTER_CAP``
+    (seconds); Scrapy's ``RETRY_*`` settings as for ``RetryMiddleware``.
     """
 
-    def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler.settings)
-        self.crawler = crawler
-        self.backoff = crawler.settings.getfloat("MONITOR_RETRY_BACKOFF", 1.0)
-        self.backoff_max = crawler.settings.getfloat("MONITOR_RETRY_BACKOFF_MAX", 30.0)
-        self.retry_after_cap = crawler.settings.getfloat("MONITOR_RETRY_AFTER_CAP", 120.0)
+    def __init__(self, settings: BaseSettings, *, backoff: float, backoff_max: float, retry_after_cap: float) -> None:
+        super().__init__(settings)  # RETRY_ENABLED, RETRY_TIMES, RETRY_HTTP_CODES, ... as Scrapy reads them
+        self.backoff = backoff
+        self.backoff_max = backoff_max
+        self.retry_after_cap = retry_after_cap
         self.paused: dict[str, float] = {}  # netloc -> monotonic time until which it asked to be left alone
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
-        return cls(crawler)
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = cls(
+            crawler.settings,
+            backoff=crawler.settings.getfloat("MONITOR_RETRY_BACKOFF"),
+            backoff_max=crawler.settings.getfloat("MONITOR_RETRY_BACKOFF_MAX"),
+            retry_after_cap=crawler.settings.getfloat("MONITOR_RETRY_AFTER_CAP"),
+        )
+        middleware.crawler = crawler
+        return middleware
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         netloc = urlparse_cached(request).netloc

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from spiders.feeds import NotAFeed, parse_feed
+from tests.helpers import FIXTURES_DIR
 
-FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
+FEEDS = FIXTURES_DIR / "feeds"
 
 
 def test_rss_latin1_with_offsets_relative_links_and_a_broken_entry() -> None:

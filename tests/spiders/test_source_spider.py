@@ -11,6 +11,7 @@ from scrapy.http import XmlResponse
 from scrapy.utils.test import get_crawler
 
 from monitor.config.schema import Source
+from monitor.settings_defaults import DEFAULTS
 from monitor.storage import dispose_all, repository_for
 from monitor.storage.records import ArticleRecord
 from spiders.source_spider import SourceSpider
@@ -23,7 +24,7 @@ def stamp(moment: datetime) -> str:
 
 
 def make_spider(tmp_path: Path, source: Source, probe: bool = False) -> SourceSpider:
-    crawler = get_crawler(SourceSpider, {"MONITOR_DB_URL": f"sqlite:///{tmp_path / 'm.db'}"})
+    crawler = get_crawler(SourceSpider, {**DEFAULTS, "MONITOR_DB_URL": f"sqlite:///{tmp_path / 'm.db'}"})
     spider = SourceSpider.from_crawler(crawler, sources=[source], probe=probe)
     crawler.spider = spider
     crawler.stats.open_spider()
