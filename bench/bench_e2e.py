@@ -4,9 +4,10 @@
 
 The site is built from the AEB pages (each copy gets its own URL, headline suffix and article
 metadata, so it passes as a distinct article): a front page that announces an RSS feed, listing
-pages of 50 links, the articles, robots.txt. A threaded server in this process serves it from
-memory on 127.0.0.1, port 0. The crawl runs as a child process, as users run it, with the bench's
-own config (bench/config: no delay, no AutoThrottle, 16 connections) and ``--allow-private``.
+pages of 50 links, the articles, robots.txt. The tests' route server
+(``tests/mockserver/routes.py``) serves it from memory in this process on 127.0.0.1, port 0.
+The crawl runs as a child process, as users run it, with the bench's own config (bench/config:
+no delay, no AutoThrottle, 16 connections) and ``--allow-private``.
 
 Figures: ``e2e_pages_per_s`` (articles stored / wall time of the whole command, start-up
 included), ``e2e_efficiency`` (that divided by cores x bare trafilatura pages per second on one
@@ -26,15 +27,15 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from common import BENCH, ROOT, WORK, corpus_pages, report
+
+from tests.mockserver.routes import Reply, RouteServer  # importable: common puts the root on sys.path
 
 LINKS_PER_LISTING = 50
 FEED_ITEMS = 50
@@ -104,44 +105,14 @@ def build_site(count: int) -> Site:
     return Site(pages, count)
 
 
-class SiteServer:
-    """The generated site from memory; HTTP/1.1 keep-alive, as a real server would offer."""
-
-    def __init__(self, site: Site) -> None:
-        pages = site.pages
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                page = pages.get(self.path.split("?", 1)[0])
-                if page is None:
-                    body, kind, status = b"not found", "text/plain", 404
-                else:
-                    (body, kind), status = page, 200
-                    body = body.replace(b"http://HOST", host) if kind == "application/rss+xml" else body
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        host = f"http://127.0.0.1:{self.server.server_port}".encode()
-        self.url = f"http://127.0.0.1:{self.server.server_port}/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> SiteServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+def serve(site: Site) -> RouteServer:
+    """The generated site from memory on 127.0.0.1, through the tests' route server (keep-alive)."""
+    server = RouteServer("bench")
+    base = server.url("").encode()
+    for path, (body, kind) in site.pages.items():
+        body = body.replace(b"http://HOST", base) if kind == "application/rss+xml" else body
+        server.routes[path] = lambda handler, reply=Reply(200, body, content_type=kind): reply
+    return server
 
 
 def _tree(pid: int) -> list[int]:
@@ -263,9 +234,9 @@ def site_crawl(count: int, tag: str, *, rerun: bool) -> tuple[CrawlRun, CrawlRun
         leftover.unlink()
     # Listings, front page, feed and robots.txt count against --max-pages too.
     budget = count + len(site.pages)
-    with SiteServer(site) as server:
-        first = crawl(server.url, db, budget, WORK / f"e2e-{tag}-1.log")
-        second = crawl(server.url, db, budget, WORK / f"e2e-{tag}-2.log") if rerun else None
+    with serve(site) as server:
+        first = crawl(server.url("/"), db, budget, WORK / f"e2e-{tag}-1.log")
+        second = crawl(server.url("/"), db, budget, WORK / f"e2e-{tag}-2.log") if rerun else None
     return first, second
 
 

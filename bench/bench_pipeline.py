@@ -68,6 +68,7 @@ def our_path(
     from scrapy.utils.misc import build_from_crawler
     from scrapy.utils.test import get_crawler
 
+    from monitor.settings_defaults import DEFAULTS
     from pipelines.extract import ExtractStage
     from pipelines.match import MatchStage
     from pipelines.near_duplicate import NearDuplicateStage
@@ -80,7 +81,11 @@ def our_path(
     def prepare() -> Callable[..., Timing]:
         db_url = f"sqlite:///{workdir}/pipeline-{next(counter)}.db"
         crawler = get_crawler(
-            settings_dict={"MONITOR_DB_URL": db_url, "MONITOR_WATCHLISTS": str(ROOT / "config" / "watchlists.yaml")}
+            settings_dict={
+                **DEFAULTS,
+                "MONITOR_DB_URL": db_url,
+                "MONITOR_WATCHLISTS": str(ROOT / "config" / "watchlists.yaml"),
+            }
         )
         crawler.stats.open_spider()
         repository_for(db_url).ensure_source("adhoc", "Ad-hoc crawls", "other", None, None)
@@ -146,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = corpus_pages()
     urls = page_urls(CORPUS)
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
-        from monitor.storage.engine import open_database  # noqa: F401  (import cost outside timing)
+        from monitor.storage.database import open_database  # noqa: F401  (import cost outside timing)
 
         prepare = our_path(pages, urls, Path(tmp))
         bare_trafilatura(pages)()  # warm-up: trafilatura's and lxml's lazy imports and caches

@@ -31,11 +31,31 @@ def configure_logging(level: int) -> None:
         handler: logging.Handler = RichHandler(show_path=False, markup=False, rich_tracebacks=False)
         handler.setFormatter(logging.Formatter("%(message)s"))
     else:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = StderrHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(LibraryFilter(level))
     root.addHandler(handler)
     root.setLevel(level)
+
+
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes, as ``logging.lastResort`` does.
+
+    A handler bound to the stream of its creation writes to a closed file once that stream is
+    swapped back, as after the CLI ran in-process (Typer's CliRunner): threads still logging
+    then print "--- Logging error ---" tracebacks.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass  # always sys.stderr
 
 
 class LibraryFilter(logging.Filter):

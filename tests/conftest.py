@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -22,6 +23,23 @@ def pytest_report_header(config: pytest.Config) -> str:
         if url
         else f"database backends: sqlite; {PG_SKIP_REASON}"
     )
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_restored() -> Iterator[None]:
+    """Undo what a CLI run in-process (Typer's CliRunner) does to the root logger.
+
+    ``monitor.logs.configure_logging`` sets up the root logger for a whole process: left in
+    place, its handler and INFO level outlive the test, and threads of later tests (aiosmtpd's
+    connection log) print through it between tests.
+    """
+    root = logging.getLogger()
+    level = root.level
+    yield
+    for handler in root.handlers[:]:
+        if not type(handler).__module__.startswith("_pytest."):
+            root.removeHandler(handler)
+    root.setLevel(level)
 
 
 def _with_schema(url: str, schema: str) -> str:

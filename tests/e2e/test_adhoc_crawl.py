@@ -3,9 +3,6 @@ only the site's URL, the crawl finds every article once and prints the flagged o
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -13,59 +10,29 @@ import yaml
 from sqlalchemy import select
 
 from monitor.demo_sites import MANIFEST_PATH
-from monitor.demo_sites.server import FixtureServer
 from monitor.storage import dispose_all, repository_for
 from monitor.storage.models import Article
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import CONFIG_DIR
+from tests.helpers.cli import monitor
+from tests.helpers.config import write_config
+from tests.mockserver import FixtureServer
 
 
 def test_adhoc_crawl_stores_every_article_once(tmp_path: Path) -> None:
-    config = tmp_path / "config"
-    config.mkdir()
-    shutil.copy(REPO / "config" / "watchlists.yaml", config / "watchlists.yaml")
-    (config / "sources.yaml").write_text((REPO / "config" / "sources.yaml").read_text(encoding="utf-8"))
-    (config / "monitor.yaml").write_text(
-        yaml.safe_dump(
-            {
-                "politeness": {
-                    "download_delay": 0,
-                    "autothrottle": False,
-                    "concurrent_requests_per_domain": 8,
-                    "download_timeout": 5,
-                    "retry_times": 1,
-                }
-            }
-        )
-    )
+    shipped = yaml.safe_load((CONFIG_DIR / "sources.yaml").read_text(encoding="utf-8"))["sources"]
+    config = write_config(tmp_path / "config", shipped)
     manifest = yaml.safe_load(MANIFEST_PATH.read_text(encoding="utf-8"))
     expected = {a["path"] for a in manifest["articles"] if a["site"] == "regulator"}
     database_url = f"sqlite:///{tmp_path / 'monitor.db'}"
     with FixtureServer(sites=["regulator"]) as server:
         base = server.base_url("regulator")
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "monitor",
-                "--allow-private",
-                "--config",
-                str(config),
-                "--db",
-                database_url,
-                "crawl",
-                base + "/",
-                "--max-pages",
-                "80",
-                "--depth",
-                "3",
-                "--time-limit",
-                "60",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=REPO,
+        result = monitor(
+            config,
+            database_url,
+            "--allow-private",
+            "crawl",
+            base + "/",
+            *("--max-pages", "80", "--depth", "3", "--time-limit", "120"),
         )
         log = server.request_log
     assert result.returncode == 0, result.stderr[-3000:]

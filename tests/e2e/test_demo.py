@@ -19,10 +19,9 @@ import pytest
 import yaml
 
 from monitor.demo_sites import MANIFEST_PATH
+from tests.helpers import CONFIG_DIR, REPO_ROOT
 
 DemoRun = tuple[Path, Path, subprocess.CompletedProcess[str]]
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def free_port_range(count: int = 4) -> int:
@@ -55,7 +54,7 @@ def run_demo(db: Path, out: Path) -> subprocess.CompletedProcess[str]:
             "-m",
             "monitor",
             "--config",
-            str(REPO / "config"),
+            str(CONFIG_DIR),
             "demo",
             "--db",
             f"sqlite:///{db}",
@@ -67,7 +66,7 @@ def run_demo(db: Path, out: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=180,
-        cwd=REPO,
+        cwd=REPO_ROOT,
     )
 
 

@@ -7,48 +7,16 @@ the one robots.txt per host that every run reads afresh, and stores nothing.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import func, select
 
-from monitor.demo_sites.server import FixtureServer, RequestRecord, render_sources
 from monitor.storage import dispose_all, repository_for
 from monitor.storage.models import Article
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def write_config(directory: Path, server: FixtureServer) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "config" / "watchlists.yaml", directory / "watchlists.yaml")
-    (directory / "sources.yaml").write_text(yaml.safe_dump(render_sources(server), allow_unicode=True))
-    hosts = [server.base_url(site).removeprefix("http://") for site in server.sites]
-    politeness = {
-        "download_delay": 0,
-        "autothrottle": False,
-        "concurrent_requests_per_domain": 8,
-        "download_timeout": 5,
-        "retry_times": 1,
-        "retry_backoff": 0.1,
-        "crawl_timeout": 60,
-    }
-    (directory / "monitor.yaml").write_text(yaml.safe_dump({"allowed_private_hosts": hosts, "politeness": politeness}))
-
-
-def monitor(config: Path, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "monitor", "--config", str(config), "--db", database_url, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=REPO,
-    )
+from tests.helpers.cli import monitor
+from tests.helpers.config import write_demo_config
+from tests.mockserver import FixtureServer, RequestRecord, render_sources
 
 
 def conditional(record: RequestRecord) -> bool:
@@ -65,7 +33,7 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, obj
     work = tmp_path_factory.mktemp("incremental")
     database_url = f"sqlite:///{work / 'monitor.db'}"
     with FixtureServer() as server:
-        write_config(work / "config", server)
+        write_demo_config(work / "config", server)
         first = monitor(work / "config", database_url, "run")
         first_log = server.request_log
         stored_after_first = article_count(database_url)

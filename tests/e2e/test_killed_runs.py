@@ -28,12 +28,12 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.pool import NullPool
 
-from monitor.demo_sites.server import FixtureServer, RequestRecord, render_sources
 from monitor.storage import dispose_all
 from monitor.storage.engine import make_engine
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_incremental import REPO, write_config  # noqa: E402
+from tests.helpers import REPO_ROOT
+from tests.helpers.cli import monitor
+from tests.helpers.config import write_demo_config
+from tests.mockserver import RequestRecord, SiteServer, render_sources
 
 pytestmark = [pytest.mark.timeout(900)]
 
@@ -66,7 +66,7 @@ class Crawl:
         with out.open("w") as sink:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "monitor", "--config", str(config), "--db", database_url, "run", *args],
-                cwd=REPO,
+                cwd=REPO_ROOT,
                 stdout=sink,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -161,7 +161,7 @@ def _fetch(url: str) -> str:
 class Oracle:
     """What an uninterrupted run stores, and which stored articles each endpoint names."""
 
-    def __init__(self, server: FixtureServer, config: Path, database_url: str, work: Path) -> None:
+    def __init__(self, server: SiteServer, config: Path, database_url: str, work: Path) -> None:
         server.clear_log()
         crawl = Crawl(config, database_url, (), work / "reference.out")
         assert crawl.finish() == 0, crawl.output
@@ -229,19 +229,18 @@ class Oracle:
 
 
 @pytest.fixture
-def demo_sites() -> Iterator[FixtureServer]:
-    with FixtureServer(page_delay=PAGE_DELAY) as server:
+def demo_sites() -> Iterator[SiteServer]:
+    with SiteServer(page_delay=PAGE_DELAY) as server:
         yield server
     dispose_all()
 
 
-def _config(server: FixtureServer, directory: Path) -> Path:
-    write_config(directory, server)
-    return directory
+def _config(server: SiteServer, directory: Path) -> Path:
+    return write_demo_config(directory, server)
 
 
 def _run(
-    server: FixtureServer,
+    server: SiteServer,
     config: Path,
     database_url: str,
     args: tuple[str, ...],
@@ -261,11 +260,11 @@ def _run(
     return Step(args=args, killed=killed, log=server.request_log[start:], stored_before=before)
 
 
-def _requests_since(server: FixtureServer, start: int) -> int:
+def _requests_since(server: SiteServer, start: int) -> int:
     return len(server.request_log) - start
 
 
-def _kill_point(rng: random.Random, server: FixtureServer, typical: int) -> tuple[str, Callable[[Crawl, int], bool]]:
+def _kill_point(rng: random.Random, server: SiteServer, typical: int) -> tuple[str, Callable[[Crawl, int], bool]]:
     """A seeded kill point: during start-up, after the k-th request, or once the requests stop."""
     kind = rng.choice(["startup", "requests", "requests", "requests", "quiet"])
     if kind == "startup":
@@ -289,7 +288,7 @@ def _kill_point(rng: random.Random, server: FixtureServer, typical: int) -> tupl
 
 
 def test_kills_and_one_source_runs_in_any_order_lose_nothing(
-    database_url: str, demo_sites: FixtureServer, tmp_path: Path
+    database_url: str, demo_sites: SiteServer, tmp_path: Path
 ) -> None:
     server = demo_sites
     config = _config(server, tmp_path / "config")
@@ -333,7 +332,7 @@ def test_kills_and_one_source_runs_in_any_order_lose_nothing(
 
 
 def test_a_killed_run_then_a_one_source_run_hides_nothing_from_the_next_full_run(
-    database_url: str, demo_sites: FixtureServer, tmp_path: Path
+    database_url: str, demo_sites: SiteServer, tmp_path: Path
 ) -> None:
     """The operator's sequence of issue 18: a full run killed once it has polled every entry
     point, ``run --source ONE`` to the end, then a full run: every article is there."""
@@ -347,9 +346,12 @@ def test_a_killed_run_then_a_one_source_run_hides_nothing_from_the_next_full_run
         seen = {server.base_url(r.site) + r.path for r in server.request_log[start:]}
         return entry_points <= seen and pending_validators(database_url) >= len(entry_points)
 
+    # Everything but the entry points waits, so the run is still going when it has polled them all.
+    server.held = lambda site, path: path != "/robots.txt" and server.base_url(site) + path not in entry_points
+    server.hold()
     killed = _run(server, config, database_url, (), tmp_path / "killed.out", polled_everything)
-    assert killed.killed, "the full run finished before it could be killed; raise PAGE_DELAY"
-    assert len(stored(database_url)) < len(oracle.articles)
+    server.release()
+    assert killed.killed, "the full run exited before it had polled every entry point"
     one = _run(server, config, database_url, ("--source", "ndsa"), tmp_path / "one.out", None)
     assert not oracle.lost_behind_304(one)
     full = _run(server, config, database_url, (), tmp_path / "full.out", None)
@@ -358,18 +360,12 @@ def test_a_killed_run_then_a_one_source_run_hides_nothing_from_the_next_full_run
 
 
 def test_sources_list_shows_each_sources_last_complete_crawl(
-    sqlite_url: str, demo_sites: FixtureServer, tmp_path: Path
+    sqlite_url: str, demo_sites: SiteServer, tmp_path: Path
 ) -> None:
     server = demo_sites
     config = _config(server, tmp_path / "config")
     _run(server, config, sqlite_url, ("--source", "ndsa"), tmp_path / "one.out", None)
-    listing = subprocess.run(
-        [sys.executable, "-m", "monitor", "--config", str(config), "--db", sqlite_url, "sources", "list"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=REPO,
-    )
+    listing = monitor(config, sqlite_url, "sources", "list")
     assert listing.returncode == 0, listing.stderr
     rows = {line.split("│")[1].strip(): line for line in listing.stdout.splitlines() if line.count("│") > 5}
     today = time.strftime("%Y-%m-%d", time.gmtime())

@@ -8,19 +8,17 @@ killed run leaves it), page 2 is read and its articles come back.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 from sqlalchemy import delete, select, update
 
-from monitor.demo_sites.server import FixtureServer, render_sources
 from monitor.storage import dispose_all, repository_for
 from monitor.storage.models import Article, Endpoint, Run
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_incremental import monitor, write_config  # noqa: E402
+from tests.helpers.cli import monitor
+from tests.helpers.config import write_demo_config
+from tests.mockserver import FixtureServer, render_sources
 
 
 def listing_only(config: Path) -> None:
@@ -35,12 +33,12 @@ def listing_only(config: Path) -> None:
 def test_interrupted_run_resumes_pagination(tmp_path: Path) -> None:
     database_url = f"sqlite:///{tmp_path / 'monitor.db'}"
     with FixtureServer(sites=["regulator"]) as server:
-        write_config(tmp_path / "config", server)
+        write_demo_config(tmp_path / "config", server)
         listing_only(tmp_path / "config")
         first = monitor(tmp_path / "config", database_url, "run")
         assert first.returncode == 0, first.stderr[-2000:]
-        page_one = [r.path for r in server.request_log if r.path.startswith("/actualites/")]
-        assert "/actualites/?page=1" in page_one or "/actualites/?page=2" in page_one
+        listing = [r.path for r in server.request_log if r.path.startswith("/actualites/")]
+        assert "/actualites/?page=2" in listing, listing  # the first page's "next" link was followed
         sessions = repository_for(database_url).sessions
         with sessions.begin() as session:
             stored = list(session.scalars(select(Article.url)))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,8 +20,8 @@ from sqlalchemy import select
 from monitor.demo_sites import MANIFEST_PATH, SITES_ROOT
 from monitor.storage import dispose_all, repository_for
 from monitor.storage.models import Article
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import CONFIG_DIR
+from tests.helpers.cli import monitor, wait_until
 
 
 @pytest.fixture
@@ -45,59 +44,36 @@ def static_site() -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_until(lambda: _accepts(port), what="python -m http.server to listen")
         yield f"http://127.0.0.1:{port}/"
     finally:
         server.terminate()
         server.wait(timeout=10)
 
 
+def _accepts(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
 def test_crawl_of_a_plain_static_site_stores_and_flags(static_site: str, tmp_path: Path) -> None:
     config = tmp_path / "config"
     config.mkdir()
     for name in ("watchlists.yaml", "sources.yaml"):
-        (config / name).write_text((REPO / "config" / name).read_text(encoding="utf-8"), encoding="utf-8")
+        (config / name).write_text((CONFIG_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
     (config / "monitor.yaml").write_text(
         yaml.safe_dump(
-            {"politeness": {"download_delay": 0, "autothrottle": False, "download_timeout": 5, "retry_times": 0}}
+            {"politeness": {"download_delay": 0, "autothrottle": False, "download_timeout": 20, "retry_times": 0}}
         )
     )
     database_url = f"sqlite:///{tmp_path / 'static.db'}"
-    refused = subprocess.run(
-        [sys.executable, "-m", "monitor", "--config", str(config), "--db", database_url, "crawl", static_site],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=REPO,
-    )
+    refused = monitor(config, database_url, "crawl", static_site)
     assert "loopback or private address" in refused.stderr, "without --allow-private, loopback is refused"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "monitor",
-            "--allow-private",
-            "--config",
-            str(config),
-            "--db",
-            database_url,
-            "crawl",
-            static_site,
-            "--max-pages",
-            "60",
-            "--time-limit",
-            "60",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=REPO,
+    result = monitor(
+        config, database_url, "--allow-private", "crawl", static_site, "--max-pages", "60", "--time-limit", "120"
     )
     assert result.returncode in (0, 3), result.stderr[-2000:]
     manifest = {

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from monitor.extraction import detect_kind, extract_document
 from monitor.extraction.dates import parse_date, settle_date
+from tests.helpers import FIXTURES_DIR
 
-PAGES = Path(__file__).resolve().parents[2] / "fixtures" / "pages"
+PAGES = FIXTURES_DIR / "pages"
 FETCHED = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
