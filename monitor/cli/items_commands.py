@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from monitor.cli.app import app, state
-from monitor.cli.options import country_code, parse_when, topic_id
+from monitor.cli.options import item_filter
 
 
 class ItemFormat(StrEnum):
@@ -52,17 +52,10 @@ def items(
 
     from monitor.cli.tables import items_table
     from monitor.storage import repository_for
-    from monitor.storage.queries import ItemFilter, iter_items, to_item
+    from monitor.storage.queries import iter_items, to_item
 
     config = state(ctx).config()
-    spec = ItemFilter(
-        flagged=flagged,
-        topic=topic_id(config, topic),
-        country=country_code(config, country),
-        source=source,
-        since=parse_when(since),
-        limit=limit,
-    )
+    spec = item_filter(config, flagged=flagged, topic=topic, country=country, source=source, since=since, limit=limit)
     repository = repository_for(config.database_url)
     with repository.sessions() as session:
         rows = iter_items(session, spec)

@@ -17,6 +17,7 @@ from monitor.errors import UsageError
 
 if TYPE_CHECKING:
     from monitor.config import AppConfig
+    from monitor.storage.queries import ItemFilter
 
 # An age: a whole number and a unit. "m" is refused, not guessed: months or minutes?
 _AGE = re.compile(r"^(\d+)(min|h|d|w)$")
@@ -82,6 +83,29 @@ def country_code(config: AppConfig, value: str | None, option: str = "--country"
     given = value.strip()
     codes = known_country_codes(config)
     return check_known(given.upper(), codes, option, "country code", given=given, first=_named_code(given))
+
+
+def item_filter(
+    config: AppConfig,
+    *,
+    flagged: bool,
+    topic: str | None,
+    country: str | None,
+    source: str | None,
+    since: str | None,
+    limit: int | None = None,
+) -> ItemFilter:
+    """The filter that ``items``, ``search`` and the exports share, each option checked once here."""
+    from monitor.storage.queries import ItemFilter
+
+    return ItemFilter(
+        flagged=flagged,
+        topic=topic_id(config, topic),
+        country=country_code(config, country),
+        source=source,
+        since=parse_when(since),
+        limit=limit,
+    )
 
 
 def known_country_codes(config: AppConfig) -> frozenset[str]:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from monitor.cli.app import app, state
-from monitor.cli.options import country_code, parse_when, topic_id
+from monitor.cli.options import item_filter
 
 
 class SearchFormat(StrEnum):
@@ -32,17 +32,11 @@ def search(
 ) -> None:
     """Full-text search over stored titles and text, best match first; [terms] are marked."""
     from monitor.storage import repository_for
-    from monitor.storage.queries import ItemFilter, to_item
+    from monitor.storage.queries import to_item
     from monitor.storage.search import search as run_search
 
     config = state(ctx).config()
-    spec = ItemFilter(
-        flagged=flagged,
-        topic=topic_id(config, topic),
-        country=country_code(config, country),
-        source=source,
-        since=parse_when(since),
-    )
+    spec = item_filter(config, flagged=flagged, topic=topic, country=country, source=source, since=since)
     repository = repository_for(config.database_url)
     count = 0
     with repository.sessions() as session:
