@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 DEMO_BASE_PORT = 8701
 
 
-def demo_config(config_dir: Path | None, database_url: str, sources: dict) -> AppConfig:  # type: ignore[type-arg]
+def demo_config(config_dir: Path | None, database_url: str, sources: dict) -> AppConfig:  # type: ignore[type-arg]  # the raw sources.yaml mapping
     """The user's settings and watchlists, the demo's sources, and no politeness delay for loopback."""
     base = load_config(config_dir, database_url)
     parsed = validate(SourcesFile, sources, Path("monitor/demo_sites/sources.yaml"))

@@ -38,7 +38,7 @@ def configure_logging(level: int) -> None:
     root.setLevel(level)
 
 
-class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]  # StreamHandler is generic only in typeshed
     """Writes to whatever ``sys.stderr`` is when a record comes, as ``logging.lastResort`` does.
 
     A handler bound to the stream of its creation writes to a closed file once that stream is

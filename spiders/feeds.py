@@ -49,12 +49,12 @@ def _as_datetime(parsed: object) -> datetime | None:
     if not parsed:
         return None
     try:
-        return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)  # type: ignore[arg-type]
+        return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)  # type: ignore[arg-type]  # feedparser's struct_time is untyped
     except (TypeError, ValueError, OverflowError):
         return None
 
 
-def _entry_date(entry: dict, key: str, timezone: str) -> datetime | None:  # type: ignore[type-arg]
+def _entry_date(entry: dict, key: str, timezone: str) -> datetime | None:  # type: ignore[type-arg]  # a feedparser entry
     """The raw string read in the source's timezone when it names none; feedparser's own parse
     (which takes a zoneless date as UTC) only when ours cannot read it."""
     # dict.get: FeedParserDict.get maps a missing key onto another (with a warning).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,23 +12,27 @@ from monitor.cli.app import app, state
 from monitor.errors import UsageError
 from monitor.stats import ITEMS_FLAGGED, ITEMS_STORED, PAGES_FETCHED, PAGES_NOT_MODIFIED
 
+if TYPE_CHECKING:
+    from monitor.config import AppConfig
+    from monitor.runner import CrawlReport
+
 log = logging.getLogger(__name__)
 
 DEMO_DB_URL = "sqlite:///data/demo.db"
 
 
-def _register_sources(config: object, extra: list[tuple[str, str]] | None = None) -> None:
+def _register_sources(config: AppConfig, extra: list[tuple[str, str]] | None = None) -> None:
     from monitor.storage import repository_for
 
-    repository = repository_for(config.database_url)  # type: ignore[attr-defined]
-    for source in config.sources:  # type: ignore[attr-defined]
+    repository = repository_for(config.database_url)
+    for source in config.sources:
         repository.ensure_source(source.id, source.name, source.kind, source.jurisdiction, source.language)
     for source_id, name in extra or []:
         repository.ensure_source(source_id, name, "other", None, None)
 
 
-def _report_failures(report: object) -> None:
-    for source_id, problems in report.failed_sources.items():  # type: ignore[attr-defined]
+def _report_failures(report: CrawlReport) -> None:
+    for source_id, problems in report.failed_sources.items():
         for problem in problems:
             typer.echo(f"source {source_id} failed: {problem}", err=True)
 

@@ -88,7 +88,7 @@ class Selection:
 
 def _load(session: Session, query: object) -> list[Article]:
     options = (selectinload(Article.topics), selectinload(Article.countries))
-    return list(session.scalars(query.options(*options)))  # type: ignore[attr-defined]
+    return list(session.scalars(query.options(*options)))  # type: ignore[attr-defined]  # loader options built at runtime from relationship names
 
 
 def candidates(session: Session, *, since: datetime | None, until: datetime) -> list[Article]:

@@ -167,7 +167,7 @@ def _skip_re(translate: dict[int, str], special: dict[str, str]) -> re.Pattern[s
 
 
 def _char_class(chars: object) -> str:
-    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"  # type: ignore[call-overload]
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"  # type: ignore[call-overload]  # sorted() of a str set: typeshed's overloads miss it
 
 
 @dataclass(frozen=True)
