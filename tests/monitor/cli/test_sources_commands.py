@@ -61,7 +61,7 @@ def test_sources_check_probes_once_and_reports_health(tmp_path: Path) -> None:
         (config / "sources.yaml").write_text(yaml.safe_dump({"sources": sources}, allow_unicode=True))
         (config / "monitor.yaml").write_text(
             yaml.safe_dump(
-                {"politeness": {"download_delay": 0, "autothrottle": False, "download_timeout": 5, "retry_times": 0}}
+                {"politeness": {"download_delay": 0, "autothrottle": False, "download_timeout": 30, "retry_times": 0}}
             )
         )
         result = subprocess.run(

@@ -227,8 +227,10 @@ def digest_settings(port: int, recipients: list[Recipient], **overrides: object)
         host="127.0.0.1",
         port=port,
         security="none",
-        timeout=5,
-        connect_timeout=2,
+        # Generous: the test servers answer at once, and a loaded machine must not turn a slow
+        # answer into a "temporary failure" that a test did not ask for.
+        timeout=30,
+        connect_timeout=15,
         sender="news-monitor <monitor@example.org>",
     )
     values: dict[str, object] = {

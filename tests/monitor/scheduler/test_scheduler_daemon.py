@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -82,10 +83,12 @@ def test_next_run_is_logged_after_each_run(caplog: pytest.LogCaptureFixture) -> 
     daemon = Daemon([spec], misfire_grace_seconds=60)
     thread = threading.Thread(target=daemon.serve, kwargs={"run_now": True, "install_signals": False})
     thread.start()
-    deadline = time.monotonic() + 20
-    while "job digest finished" not in caplog.text and time.monotonic() < deadline:
+    # Waits on the log line itself (the next run is logged after the finished one), not a sleep.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not re.search(
+        r"job digest finished.*job digest: next run 20", caplog.text, re.S
+    ):
         time.sleep(0.05)
-    time.sleep(0.2)
     daemon.request_stop()
     thread.join(timeout=20)
     messages = [r.getMessage() for r in caplog.records]

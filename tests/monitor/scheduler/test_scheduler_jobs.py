@@ -89,8 +89,10 @@ def test_child_runs_to_completion_and_reports_exit_code() -> None:
 def test_child_over_its_timeout_is_stopped_with_sigterm() -> None:
     started = time.monotonic()
     result = ChildRunner(term_grace=5).run([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5)
+    # -15, not -9: SIGTERM stopped it within the grace time. The bound only shows it did not
+    # sleep its 30 s out, however loaded the machine.
     assert result.timed_out and result.returncode == -15
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 25
 
 
 def test_child_ignoring_sigterm_is_killed_after_the_grace_time() -> None:
