@@ -39,7 +39,10 @@ class Matcher:
         watchlist = load_watchlist(Path(path))
         return cls(TopicMatcher(watchlist), CountryMatcher(watchlist.countries))
 
-    def match(self, title: str, text: str, language: str | None = None) -> MatchResult:
+    def match(
+        self, title: str, text: str, language: str | None = None, jurisdiction: str | None = None
+    ) -> MatchResult:
+        """``jurisdiction``: the source's own, the fallback for a text that names none."""
         fields = [Field("title", normalize(title or "")), Field("text", normalize(text or ""))]
         topic_matches = []
         place_matches = []

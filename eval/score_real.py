@@ -1,0 +1,243 @@
+"""Quality gate on real published text: does a flag mean "this article is about the topic"?
+
+Usage::
+
+    python eval/score_real.py [--part test|tune|all] [--errors] [--json] [--pin]
+
+Reads ``eval/real/articles.jsonl`` (rebuilt by ``eval/real/build.py``; most of its texts may not
+be redistributed, so it is not committed) and the labels in ``eval/real/labels/*.tsv``, which
+were made by reading each text. Every item falls once and for all into the tuning part or the
+test part by a hash of its id (``part_of``), so adding items never moves old ones, and no rule
+change may be tuned on the test part.
+
+Figures, per part:
+- flag precision and recall: an item is flagged when any topic fires; it is on topic when its
+  label says so. Overall, per language and per data set.
+- topic precision and recall: (item, topic) pairs, per topic.
+- jurisdiction micro-F1 of ``countries`` (the jurisdictions the item is about) against the
+  labelled ones, over the on-topic items.
+
+``eval/real/floors.json`` pins floors just under the measured test figures together with the
+SHA-256 of the corpus and labels (as trafilatura's eval gate pins its baseline): a different
+corpus is an error (exit 2), not a silent pass; a figure under its floor exits 1. ``--pin``
+rewrites the floors from this run (0.01 under each measured figure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "eval"))
+
+from score import Counts  # noqa: E402
+
+from monitor.matching import Matcher  # noqa: E402
+
+REAL = ROOT / "eval" / "real"
+ARTICLES = REAL / "articles.jsonl"
+LABELS = REAL / "labels"
+FLOORS = REAL / "floors.json"
+# The share of items in the tuning part. The rest is the test part, which no change is tuned on.
+TUNE_SHARE = 0.4
+SPLIT_SALT = "news-monitor-real-split-v1"
+# A language's precision floor counts only where the test part holds this many on-topic items.
+MIN_POSITIVES_FOR_LANGUAGE = 20
+# Floors sit this far under the measured figures, so that noise-free reruns pass and a real
+# regression fails.
+FLOOR_MARGIN = 0.01
+# The jurisdiction each data set publishes from, the fallback for a text that names none (the
+# role `jurisdiction` of config/sources.yaml plays for a configured source). None: mixed.
+DATASET_JURISDICTION = {
+    "10kGNAD": "AT",
+    "BBC News (Greene & Cunningham 2006)": "GB",
+    "Fake.br-Corpus (true)": "BR",
+    "THUCNews headlines (test split)": "CN",
+    "DICE Italian Crime News (Gazzetta di Modena)": "IT",
+}
+
+
+class CorpusError(Exception):
+    """The corpus or its labels are missing or inconsistent: exit 2."""
+
+
+def part_of(item_id: str) -> str:
+    """``tune`` or ``test``, fixed by the id alone."""
+    digest = hashlib.sha256(f"{SPLIT_SALT}:{item_id}".encode()).digest()
+    return "tune" if int.from_bytes(digest[:4], "big") / 2**32 < TUNE_SHARE else "test"
+
+
+def corpus_sha256() -> str:
+    """One hash over the built texts and every label file, in a fixed order."""
+    digest = hashlib.sha256()
+    for path in [ARTICLES, *sorted(LABELS.glob("*.tsv"))]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load() -> list[dict]:
+    if not ARTICLES.exists():
+        raise CorpusError(f"{ARTICLES} is missing: build it with `python eval/real/build.py` (see eval/real/README.md)")
+    labels: dict[str, dict[str, str]] = {}
+    for path in sorted(LABELS.glob("*.tsv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                if row["id"] in labels:
+                    raise CorpusError(f"{path.name}: {row['id']} is labelled twice")
+                labels[row["id"]] = row
+    items = []
+    for line in ARTICLES.read_text(encoding="utf-8").splitlines():
+        article = json.loads(line)
+        label = labels.pop(article["id"], None)
+        if label is None:
+            raise CorpusError(f"{article['id']} has no label in {LABELS}")
+        article["on_topic"] = label["on_topic"] == "1"
+        article["topics"] = [t for t in label["topics"].split(",") if t]
+        article["countries"] = [c for c in label["countries"].split(",") if c]
+        article["part"] = part_of(article["id"])
+        items.append(article)
+    if labels:
+        raise CorpusError(f"{len(labels)} labelled ids are not in {ARTICLES.name}, e.g. {next(iter(labels))}")
+    return items
+
+
+def about_countries(result_dict: dict) -> list[str]:
+    """The jurisdictions the item is about, under the item contract of the matcher in use."""
+    if "mentioned_countries" in result_dict:
+        return list(result_dict["countries"])
+    return list(result_dict.get("focus", []))
+
+
+def measure(items: list[dict], matcher: Matcher) -> dict[str, dict]:
+    """Figures per part ('tune', 'test', 'all'), with the errors behind them."""
+    by_part: dict[str, dict] = {}
+    for part in ("tune", "test", "all"):
+        chosen = [item for item in items if part == "all" or item["part"] == part]
+        flags, topics, countries = Counts(), Counts(), Counts()
+        per_language: dict[str, Counts] = defaultdict(Counts)
+        per_dataset: dict[str, Counts] = defaultdict(Counts)
+        per_topic: dict[str, Counts] = defaultdict(Counts)
+        positives: dict[str, int] = defaultdict(int)
+        for item in chosen:
+            result = item["result"]
+            flagged = bool(result["topics"])
+            expected = {"on_topic"} if item["on_topic"] else set()
+            got = {"on_topic"} if flagged else set()
+            for counts in (flags, per_language[item["lang"]], per_dataset[item["source_dataset"]]):
+                counts.add(item["id"], expected, got)
+            positives[item["lang"]] += item["on_topic"]
+            fired = {t["topic"] for t in result["topics"]}
+            topics.add(item["id"], set(item["topics"]), fired)
+            for topic in set(item["topics"]) | fired:
+                per_topic[topic].add(item["id"], {topic} & set(item["topics"]), {topic} & fired)
+            if item["on_topic"] and item["countries"]:
+                countries.add(item["id"], set(item["countries"]), set(about_countries(result)))
+        by_part[part] = {
+            "items": len(chosen),
+            "on_topic": sum(item["on_topic"] for item in chosen),
+            "flags": flags,
+            "topics": topics,
+            "countries": countries,
+            "per_language": dict(per_language),
+            "per_dataset": dict(per_dataset),
+            "per_topic": dict(per_topic),
+            "positives": dict(positives),
+        }
+    return by_part
+
+
+def figures(part: dict) -> dict[str, float]:
+    """The pinned figures of one part: overall flags, jurisdictions, and each language's precision
+    where it has enough on-topic items."""
+    values = {
+        "flag_precision": part["flags"].precision,
+        "flag_recall": part["flags"].recall,
+        "jurisdiction_f1": part["countries"].f1,
+    }
+    for language, counts in sorted(part["per_language"].items()):
+        if part["positives"].get(language, 0) >= MIN_POSITIVES_FOR_LANGUAGE:
+            values[f"flag_precision_{language}"] = counts.precision
+    return {key: round(value, 4) for key, value in values.items()}
+
+
+def _row(name: str, counts: Counts, extra: str = "") -> str:
+    return (
+        f"  {name:44} P {counts.precision:5.3f}  R {counts.recall:5.3f}  F1 {counts.f1:5.3f}"
+        f"  (tp {counts.tp}, fp {counts.fp}, fn {counts.fn}){extra}"
+    )
+
+
+def report(by_part: dict[str, dict], parts: list[str]) -> None:
+    for name in parts:
+        part = by_part[name]
+        print(f"{name} part: {part['items']} items, {part['on_topic']} on topic")
+        print(_row("flags", part["flags"]))
+        print(_row("jurisdictions (countries, on-topic items)", part["countries"]))
+        for language, counts in sorted(part["per_language"].items()):
+            print(_row(f"language {language}", counts, f"  [{part['positives'].get(language, 0)} on topic]"))
+        for dataset, counts in sorted(part["per_dataset"].items()):
+            print(_row(f"data set {dataset[:35]}", counts))
+        for topic, counts in sorted(part["per_topic"].items()):
+            print(_row(f"topic {topic}", counts))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--part", choices=("test", "tune", "all"), default=None, help="report one part only")
+    ap.add_argument("--watchlists", type=Path, default=ROOT / "config" / "watchlists.yaml")
+    ap.add_argument("--errors", action="store_true", help="list every false positive and miss")
+    ap.add_argument("--json", action="store_true", help="print the pinned figures as JSON")
+    ap.add_argument("--pin", action="store_true", help="rewrite eval/real/floors.json from this run")
+    args = ap.parse_args(argv)
+    try:
+        items = load()
+        sha = corpus_sha256()
+        floors = json.loads(FLOORS.read_text(encoding="utf-8")) if FLOORS.exists() and not args.pin else None
+    except (OSError, ValueError, KeyError, CorpusError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if floors is not None and floors.get("corpus_sha256") != sha:
+        print(
+            f"error: the corpus is not the one the floors were measured on (sha256 {sha[:12]}, floors for "
+            f"{str(floors.get('corpus_sha256'))[:12]}): rebuild it with eval/real/build.py, or re-measure and --pin",
+            file=sys.stderr,
+        )
+        return 2
+    matcher = Matcher.build(args.watchlists)
+    for item in items:
+        jurisdiction = DATASET_JURISDICTION.get(item["source_dataset"])
+        item["result"] = matcher.match(item["title"], item["text"], item["lang"], jurisdiction=jurisdiction).to_dict()
+    by_part = measure(items, matcher)
+    measured = {part: figures(by_part[part]) for part in ("tune", "test")}
+    if args.json:
+        print(json.dumps(measured, indent=2))
+    else:
+        report(by_part, [args.part] if args.part else ["tune", "test"])
+    if args.errors:
+        for part in [args.part] if args.part else ["tune"]:
+            for line in by_part[part]["flags"].errors + by_part[part]["countries"].errors:
+                print(f"{part}: {line}")
+    if args.pin:
+        pinned = {key: round(max(0.0, value - FLOOR_MARGIN), 4) for key, value in measured["test"].items()}
+        FLOORS.write_text(json.dumps({"corpus_sha256": sha, "test": pinned}, indent=2) + "\n", encoding="utf-8")
+        print(f"pinned {len(pinned)} floors in {FLOORS.relative_to(ROOT)}")
+        return 0
+    if floors is None:
+        print(f"error: no floors in {FLOORS}: measure, then pin with --pin", file=sys.stderr)
+        return 2
+    failed = [key for key, floor in floors["test"].items() if measured["test"].get(key, 0.0) < floor]
+    for key in failed:
+        print(f"FAIL: test part {key} {measured['test'].get(key, 0.0):.4f} < floor {floors['test'][key]}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
