@@ -45,8 +45,10 @@ test: install
 test-fast: install
 	$(PYTEST) -m "not e2e and not slow"
 
+# Both gates: the hand-written corpus, then the real-text corpus (both parts reported).
 eval: install
 	$(BIN)/python eval/score.py
+	$(BIN)/python eval/score_real.py
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -99,6 +99,7 @@ SLOW_TESTS = (
     "tests/pipelines/test_extract_pool.py::test_pooled_stage_gives_the_same_fields_as_the_synchronous_one",
     "tests/monitor/storage/test_export.py::test_jsonl_export_memory_does_not_grow_with_the_table",
     "tests/monitor/scheduler/test_scheduler_daemon.py::test_sigterm_stops_the_daemon_after_the_running_job",
+    "tests/monitor/matching/test_real_gate.py::test_the_real_text_gate_holds",
 )
 
 
