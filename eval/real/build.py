@@ -40,6 +40,9 @@ REPOS = {
     "thucnews": ("649453932+Chinese-Text-Classification-Pytorch", "6cb26819af7b646275aff8a4693676f2849e67f6"),
     "dice": ("federicarollo+Italian-Crime-News", "e5569dd0557ed90e365c7107bd74f29d8f5cd131"),
     "gdprhub": ("mnov88+eurlextract", "b564ea7f0b19464a28380e328f284be7eb9ed3e4"),
+    "articlemd": ("bertmad3400+articleMD", "94d264b07d8be5160c637d6b1d8d46d28bfcd6be"),
+    "simpleanalytics": ("simpleanalytics+blog", "aba0a769fed351035c23adb75c3fba0fba36d0db"),
+    "safespring": ("safespring+web", "8159f9fe584b49f93496f1a58c994a3efa02459a"),
 }
 
 # how many items to take from each dataset (None = all)
@@ -51,6 +54,9 @@ CAPS = {
     "thucnews": 1000,  # of 10,000 test headlines
     "dice": 1000,  # of ~10,370
     "gdprhub": 800,  # of ~3,800; all Chapter V / transfer cases first
+    "articlemd": None,  # policy-cue articles all, plus fixed samples of the rest (see take_articlemd)
+    "simpleanalytics": None,  # all 69 posts
+    "safespring": None,  # all English blog posts
 }
 
 
@@ -419,6 +425,168 @@ def load_gdprhub(r: Repo) -> list[dict]:
     return out
 
 
+# articleMD: security/tech press scraped as markdown (BleepingComputer, ZDNet, Threatpost, The Record, ...)
+ARTICLEMD_GENRE = {"zdnet": "tech", "computerworld": "tech"}  # every other folder is security press
+_MD_IMG = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+# policy cues: every article that carries one is kept (the possible positives, read and labelled by hand)
+ARTICLEMD_POLICY = re.compile(
+    r"\b(GDPR|data protection (authority|regulator|law|commission)|privacy shield|schrems|adequacy decision"
+    r"|standard contractual|(cross-border|international) (data|transfer)|data locali[sz]|data residency"
+    r"|data sovereignty|digital sovereignty|sovereign cloud|Gaia-X|mass surveillance|FISA|CLOUD Act|lawful access"
+    r"|Digital Services Act|Digital Markets Act|Online Safety (Act|Bill)|AI Act|Cyberspace Administration|PIPL"
+    r"|Personal Information Protection Law|Data Security Law|CNIL|Information Commissioner|Data Protection Commission"
+    r"|privacy regulator|privacy watchdog|data transfer)",
+    re.I,
+)
+# hard-negative cues (malware backdoors, crypto, surveillanceware, bans): a fixed sample of these
+ARTICLEMD_HARD = re.compile(
+    r"\b(backdoor|encrypt\w*|crypto\w*|spyware|surveillance|intercept\w*|wiretap|law enforcement|intelligence agenc"
+    r"|Chinese government|Beijing|Kremlin|ban(ned|s)?|transfer(red|s)?|locali[sz]ation|sovereign)",
+    re.I,
+)
+
+# state-surveillance / platform-law headlines: every one is kept too (read and labelled by hand)
+ARTICLEMD_STATE_TITLE = re.compile(
+    r"\b(Pegasus|NSO|surveillance|Europol|PJCIS|TOLA|intelligence oversight|Great Firewall|antitrust"
+    r"|competition authority|sideloading|App Store payment|regulated as telcos|interference law|anti-trolling|eSafety"
+    r"|China Telecom|national security review|law enforcement will go|encrypted messaging apps"
+    r"|end-to-end encryption rollout|facial recognition|spying on critics|Huawei and ZTE|incidental collection)\b",
+    re.I,
+)
+
+
+def _articlemd_parse(md: str) -> tuple[str, str, str] | None:
+    m = re.match(r"#\s+(.+)", md)
+    i = md.find("## Article:")
+    if not m or i < 0:
+        return None
+    link = re.search(r"^\+ Link:\s*(?:\[[^\]]*\]\(([^)]+)\)|(\S+))", md, re.M)
+    url = (link.group(1) or link.group(2)) if link else ""
+    body = _MD_IMG.sub("", md[i + len("## Article:") :])
+    body = _MD_LINK.sub(r"\1", body).replace("**", "")
+    return m.group(1).strip(), body, url
+
+
+def load_articlemd(r: Repo) -> list[dict]:
+    paths = [p for p in r.ls(".") if p.endswith(".md") and p.count("/") == 1]
+    blobs = r.read_many(paths)
+    out = []
+    for p in paths:
+        parsed = _articlemd_parse(blobs[p].decode("utf-8", "replace"))
+        if not parsed:
+            continue
+        title, text, url = parsed
+        if len(text.strip()) < 200:
+            continue
+        site = p.split("/")[0]
+        blob = title + "\n" + text
+        cue = "policy" if ARTICLEMD_POLICY.search(blob) else "hard" if ARTICLEMD_HARD.search(blob) else "other"
+        out.append(
+            item(
+                f"articlemd:{site}/{Path(p).stem}",
+                "en",
+                title,
+                text,
+                "articleMD security/tech press",
+                url,
+                ARTICLEMD_GENRE.get(site, "security"),
+                f"{site}/{cue}",
+            )
+        )
+    return out
+
+
+def take_articlemd(items: list[dict]) -> list[dict]:
+    """All policy-cue articles, 120 hard-negative-cue ones and 200 others (seeded samples),
+    plus every remaining article whose headline names state surveillance or a platform law."""
+    by = {c: [d for d in items if d["source_label"].endswith("/" + c)] for c in ("policy", "hard", "other")}
+    got = sample(by["policy"], None, "articlemd:p") + sample(by["hard"], 120, "articlemd:h")
+    got += sample(by["other"], 200, "articlemd:o")
+    ids = {d["id"] for d in got}
+    got += [d for d in items if d["id"] not in ids and ARTICLEMD_STATE_TITLE.search(d["title"])]
+    return sorted(got, key=lambda d: d["id"])
+
+
+def load_simpleanalytics(r: Repo) -> list[dict]:
+    paths = [p for p in r.ls("_posts/") if p.endswith(".md")]
+    blobs = r.read_many(paths)
+    out = []
+    for p in paths:
+        md = blobs[p].decode("utf-8", "replace")
+        m = re.match(r"---\n(.*?)\n---\n(.*)", md, re.S)
+        if not m:
+            continue
+        front, body = m.groups()
+        t = re.search(r'^title:\s*"?(.*?)"?\s*$', front, re.M)
+        lang = re.search(r"^lang:\s*(\w+)", front, re.M)
+        body = re.sub(r"\{%.*?%\}", "", body, flags=re.S)
+        body = re.sub(r"<[^>]+>", " ", _MD_IMG.sub("", body))
+        body = _MD_LINK.sub(r"\1", body).replace("**", "")
+        body = re.sub(r"^#+\s*", "", body, flags=re.M)
+        slug = Path(p).stem
+        out.append(
+            item(
+                f"simpleanalytics:{slug}",
+                lang.group(1) if lang else "en",
+                t.group(1) if t else slug,
+                body,
+                "Simple Analytics blog",
+                "https://www.simpleanalytics.com/blog/" + slug[11:],
+                "tech",
+                "blog",
+            )
+        )
+    return out
+
+
+# tagged "En" but not English news text: a Swedish press release and a lorem-ipsum test page
+SAFESPRING_SKIP = {"2026-02-johan-harrysson-vd", "2023-11-mermaid-test"}
+
+
+def load_safespring(r: Repo) -> list[dict]:
+    """English posts of a Swedish cloud provider's blog (sovereignty, CLOUD Act, Schrems II)."""
+    paths = [
+        p
+        for prefix in ("content/blogg/", "content/en/whitepaper/")
+        for p in r.ls(prefix)
+        if p.endswith(".md") and not p.endswith("_index.md")
+    ]
+    blobs = r.read_many(paths)
+    out = []
+    for p in paths:
+        md = blobs[p].decode("utf-8", "replace")
+        m = re.match(r"---\n(.*?)\n---\n(.*)", md, re.S)
+        if not m:
+            continue
+        front, body = m.groups()
+        lang = re.search(r'^language:\s*"?(\w+)', front, re.M)
+        if not lang or lang.group(1).lower() != "en" or Path(p).stem in SAFESPRING_SKIP:
+            continue
+        t = re.search(r'^title:\s*"?(.*?)"?\s*$', front, re.M)
+        intro = re.search(r'^intro:\s*"?(.*?)"?\s*$', front, re.M)
+        body = re.sub(r"\{\{<.*?>\}\}", " ", body, flags=re.S)
+        body = re.sub(r"<[^>]+>", " ", _MD_IMG.sub("", body))
+        body = _MD_LINK.sub(r"\1", body).replace("**", "")
+        body = re.sub(r"^#+\s*", "", body, flags=re.M)
+        if intro and intro.group(1):
+            body = intro.group(1) + "\n\n" + body
+        if len(body.strip()) < 200:
+            continue
+        out.append(
+            item(
+                f"safespring:{'whitepaper/' if '/whitepaper/' in p else ''}{Path(p).stem}",
+                "en",
+                t.group(1) if t else Path(p).stem,
+                body,
+                "Safespring blog",
+                None,
+                "tech",
+                "whitepaper" if "/whitepaper/" in p else "blog",
+            )
+        )
+    return out
+
+
 LOADERS = {
     "gnad10k": load_gnad10k,
     "fakebr": load_fakebr,
@@ -427,11 +595,16 @@ LOADERS = {
     "thucnews": load_thucnews,
     "dice": load_dice,
     "gdprhub": load_gdprhub,
+    "articlemd": load_articlemd,
+    "simpleanalytics": load_simpleanalytics,
+    "safespring": load_safespring,
 }
 
 
 def take(key: str, items: list[dict]) -> list[dict]:
     n = CAPS[key]
+    if key == "articlemd":
+        return take_articlemd(items)
     if key == "gdprhub" and n is not None:
         first = [d for d in items if d.get("source_label") == "transfer"]
         rest = [d for d in items if d.get("source_label") != "transfer"]
