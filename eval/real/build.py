@@ -587,6 +587,31 @@ def load_safespring(r: Repo) -> list[dict]:
     return out
 
 
+# GDPRxiv (lawfulcomputing/GDPRxiv, MIT): DPA decisions/opinions in national languages, read one by one with the
+# search tool's read_file (the snapshot is over the fetch limit) and saved verbatim under extra/gdprxiv/ (committed)
+GDPRXIV_DIR = Path(__file__).with_name("extra") / "gdprxiv"
+
+
+def load_gdprxiv(root: Path = GDPRXIV_DIR) -> list[dict]:
+    """The saved GDPRxiv excerpts, in path order (no git mirror needed)."""
+    out = []
+    for f in sorted(root.glob("**/*.json")):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        out.append(
+            item(
+                d["id"],
+                d["lang"],
+                d["title"],
+                d["text"],
+                d["source_dataset"],
+                d.get("original_url"),
+                d["genre"],
+                d.get("source_label"),
+            )
+        )
+    return out
+
+
 LOADERS = {
     "gnad10k": load_gnad10k,
     "fakebr": load_fakebr,
@@ -621,17 +646,23 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mirror-root", default="/work/.mirror", type=Path)
     ap.add_argument("--out", default=Path(__file__).with_name("articles.jsonl"), type=Path)
-    ap.add_argument("--only", nargs="*", choices=sorted(REPOS), help="build only these datasets")
+    ap.add_argument("--only", nargs="*", choices=sorted([*REPOS, "gdprxiv"]), help="build only these datasets")
     args = ap.parse_args(argv)
 
     all_items: list[dict] = []
     for key in sorted(args.only or REPOS):
+        if key == "gdprxiv":
+            continue
         dirname, commit = REPOS[key]
         repo = Repo(args.mirror_root, dirname, commit)
         got = LOADERS[key](repo)
         kept = take(key, got)
         print(f"{key:10s} read {len(got):5d} kept {len(kept):5d}", file=sys.stderr)
         all_items.extend(kept)
+    if not args.only or "gdprxiv" in args.only:
+        got = load_gdprxiv()
+        print(f"{'gdprxiv':10s} read {len(got):5d} kept {len(got):5d}", file=sys.stderr)
+        all_items.extend(got)
 
     seen, uniq = set(), []
     for d in sorted(all_items, key=lambda d: d["id"]):
