@@ -235,7 +235,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     failed = [key for key, floor in floors["test"].items() if measured["test"].get(key, 0.0) < floor]
     for key in failed:
-        print(f"FAIL: test part {key} {measured['test'].get(key, 0.0):.4f} < floor {floors['test'][key]}", file=sys.stderr)
+        print(
+            f"FAIL: test part {key} {measured['test'].get(key, 0.0):.4f} < floor {floors['test'][key]}", file=sys.stderr
+        )
     return 1 if failed else 0
 
 
