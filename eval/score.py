@@ -8,8 +8,9 @@ Usage::
 Scores are micro-averaged over (text, label) pairs. Topics: the topic ids expected for each text.
 Jurisdictions: the codes a text *mentions* by the labelling rules of lexicon.md section 3.1 (names,
 aliases, demonyms, metonyms, places, public institutions and laws; not language names, not
-organisation or product names, not continents) -- i.e. ``MatchResult.countries``, not the
-narrower ``focus`` set, which depends on weights rather than on a checkable fact.
+organisation or product names, not continents) -- i.e. the item contract's
+``mentioned_countries`` (``MatchResult.mentioned``), not ``countries``, the jurisdictions the item
+is about, which the real-text gate (eval/score_real.py) scores.
 
 Exits 1 when a figure is below its floor in eval/floors.json, 2 on a bad corpus or floors file.
 """
@@ -86,7 +87,7 @@ def score(corpus: list[dict], matcher: Matcher) -> tuple[Counts, Counts]:
     for item in corpus:
         result = matcher.match(item["title"], item["text"], item["lang"])
         topics.add(item["id"], set(item["topics"]), {t.topic for t in result.topics})
-        countries.add(item["id"], set(item["countries"]), {c.code for c in result.countries})
+        countries.add(item["id"], set(item["countries"]), set(result.mentioned))
     return topics, countries
 
 

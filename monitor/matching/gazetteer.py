@@ -31,7 +31,7 @@ class Place:
     """Payload of a gazetteer term."""
 
     code: str | None  # None: a blocked organisation/product name, or resolved by context
-    kind: str  # name, alias, demonym, institution, block
+    kind: str  # name, alias, place, demonym, institution, law, self (国家: "the state"), block
     capitalized: bool = True  # the original must start with an upper-case letter ("Turkey", not "turkey")
     person: bool = False  # also a personal name (Jordan, Chad): filtered next to other names
     resolver: int = -1  # index into CountryLexicon.resolvers, or -1
@@ -51,6 +51,14 @@ class LanguageNoun:
 
 
 LANGUAGE_NOUN = LanguageNoun()
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectCue:
+    """A word of ``countries.subject`` (actors, persons, destinations, not_subject, state_context):
+    it decides whether a jurisdiction mentioned next to it is a subject of the story."""
+
+    kind: str
 
 
 def _pycountry_names() -> list[tuple[str, str]]:
@@ -95,6 +103,11 @@ def build_gazetteer(lexicon: CountryLexicon) -> list[tuple[Term, object]]:
         items.append((term, Place(None, "block", False)))
     for term in lexicon.language_nouns:
         items.append((term, LANGUAGE_NOUN))
+    for kind, terms in lexicon.subject.items():
+        if kind == "state_context":
+            continue  # looked up in the text only when it says 国家 (countries.py)
+        for term in terms:
+            items.append((term, SubjectCue(kind)))
 
     def add(term: Term, code: str, kind: str) -> None:
         if term.key in resolver_keys or term.key in lexicon.drop_names:
@@ -104,9 +117,18 @@ def build_gazetteer(lexicon: CountryLexicon) -> list[tuple[Term, object]]:
     for code, terms in lexicon.institutions.items():
         for term in terms:
             add(term, code, "institution")
+    for code, terms in lexicon.laws.items():
+        for term in terms:
+            add(term, code, "law")
     for code, terms in lexicon.aliases.items():
         for term in terms:
             add(term, code, "alias")
+    for code, terms in lexicon.places.items():
+        for term in terms:
+            add(term, code, "place")
+    for code, terms in lexicon.self_reference.items():
+        for term in terms:
+            add(term, code, "self")
     seen: set[tuple[str, str]] = set()
     for name, code in _pycountry_names():
         try:

@@ -11,7 +11,7 @@ from monitor.matching.countries import CountryMatcher
 from monitor.matching.normalize import normalize, warm_up
 from monitor.matching.result import MatchResult, build_reason
 from monitor.matching.topics import TopicMatcher, TopicPayload
-from monitor.matching.watchlist import load_watchlist
+from monitor.matching.watchlist import Watchlist, load_watchlist
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +36,14 @@ class Matcher:
     @classmethod
     def build(cls, path: Path) -> Matcher:
         """An uncached matcher (tests that edit a watchlist file in place)."""
-        watchlist = load_watchlist(Path(path))
+        return cls.from_watchlist(load_watchlist(Path(path)))
+
+    @classmethod
+    def from_watchlist(cls, watchlist: Watchlist) -> Matcher:
+        """From a watchlist already read (``AppConfig.watchlist``): ``monitor match`` reads it once."""
         return cls(TopicMatcher(watchlist), CountryMatcher(watchlist.countries))
 
-    def match(
-        self, title: str, text: str, language: str | None = None, jurisdiction: str | None = None
-    ) -> MatchResult:
+    def match(self, title: str, text: str, language: str | None = None, jurisdiction: str | None = None) -> MatchResult:
         """``jurisdiction``: the source's own, the fallback for a text that names none."""
         fields = [Field("title", normalize(title or "")), Field("text", normalize(text or ""))]
         topic_matches = []
@@ -53,7 +55,7 @@ class Matcher:
             topic_matches.append((f, [m for m in ms if isinstance(m.payload, TopicPayload)]))
             place_matches.append((f, [m for m in ms if not isinstance(m.payload, TopicPayload)]))
         topics = self.topics.evaluate(topic_matches)
-        countries = self.countries.evaluate(place_matches, language)
+        countries = self.countries.evaluate(place_matches, language, jurisdiction)
         return MatchResult(topics, countries, bool(topics), build_reason(topics))
 
 

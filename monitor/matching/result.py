@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 # The digest shows one line per item; beyond this many topics the line stops being readable.
@@ -36,6 +36,9 @@ class TopicHit:
     terms: list[str]
     evidence: list[Evidence]
     reason: str = ""  # e.g. '"Drittlandtransfer" near "DSGVO"'
+    # Why the score (monitor/matching/relevance.py): evidence_mass, lead, title, mass, density,
+    # rules, policy, length. Empty for hits not built by the topic matcher.
+    features: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +46,7 @@ class TopicHit:
             "score": self.score,
             "terms": list(self.terms),
             "evidence": [e.to_dict() for e in self.evidence],
+            "features": dict(self.features),
         }
 
 
@@ -74,16 +78,29 @@ def build_reason(topics: list[TopicHit]) -> str:
 
 @dataclass(frozen=True)
 class MatchResult:
+    """``countries``: every CountryHit, subjects and most salient first (a source fallback has
+    mentions=0). ``about``/``mentioned`` are the item contract's two lists of codes."""
+
     topics: list[TopicHit]
     countries: list[CountryHit]
     flagged: bool
     reason: str
 
+    @property
+    def about(self) -> list[str]:
+        """The jurisdictions the item is about (``focus``), most salient first."""
+        return [c.code for c in self.countries if c.focus]
+
+    @property
+    def mentioned(self) -> list[str]:
+        """Every jurisdiction the text names, most salient first (not the source fallback)."""
+        return [c.code for c in self.countries if c.mentions > 0]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "topics": [t.to_dict() for t in self.topics],
-            "countries": [c.code for c in self.countries],
-            "focus": [c.code for c in self.countries if c.focus],
+            "countries": self.about,
+            "mentioned_countries": self.mentioned,
             "flagged": self.flagged,
             "reason": self.reason,
         }

@@ -1,18 +1,22 @@
 """Topic matching: watchlist rules evaluated over automaton matches.
 
 A rule fires at each occurrence of its anchor whose conditions hold (positive context within the
-window, no vetoing context, no topic exclusion nearby). A topic's score sums the weights of the
-distinct anchor spans that fired (title hits count more: a headline that says "data localisation"
-is about it); the topic is reported when the score reaches the topic's ``min_score``.
+window, no vetoing context, no topic exclusion nearby). A topic's evidence *mass* sums the weights
+of the distinct anchor spans that fired (title hits count more); a topic whose mass reaches its
+``min_score`` is a candidate, and monitor/matching/relevance.py scores how much the text is about
+it (where the evidence sits, its density, how many rules agree, policy context near it, length).
+The topic is reported when that score reaches its threshold.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from monitor.matching import relevance
 from monitor.matching.automaton import Field, TermIndex, TermMatch
 from monitor.matching.normalize import normalize
 from monitor.matching.result import Evidence, TopicHit
@@ -26,10 +30,18 @@ logger = logging.getLogger(__name__)
 TITLE_WEIGHT = 1.5
 # Evidence kept per topic: enough for an analyst to check, bounded for long PDFs.
 MAX_EVIDENCE = 20
+# Anchors this many words apart or closer are one passage (one statement), see _topic_hit.
+PASSAGE_WORDS = 8
+# A passage weighs its strongest anchor plus this share of the others.
+PASSAGE_EXTRA = 0.5
 
 # Payload slots: which part of a rule a term belongs to.
 ANCHOR = -1
 EXCLUDE = -2
+POLICY = -3  # a policy-context term of the watchlist (topic and rule -1)
+# The gate every anchor opens: policy-context terms ("law", "Gesetz") occur on most pages and only
+# matter in a field where some topic's anchor occurs.
+ANY_ANCHOR = "any-anchor"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +67,14 @@ def _overlaps(a: TermMatch, b: TermMatch) -> bool:
 class TopicMatcher:
     """Evaluates every topic of a watchlist; immutable after construction, so thread-safe."""
 
-    def __init__(self, watchlist: Watchlist) -> None:
+    def __init__(self, watchlist: Watchlist, model: relevance.Model | None = None) -> None:
         self.watchlist = watchlist
         self.topics: tuple[Topic, ...] = watchlist.topics
         self.topic_ids = [t.id for t in self.topics]
+        self.model = model or relevance.load_model()
+        self.thresholds = [
+            t.threshold if t.threshold is not None else watchlist.relevance.threshold for t in self.topics
+        ]
 
     @classmethod
     def from_file(cls, path: Path) -> TopicMatcher:
@@ -83,6 +99,8 @@ class TopicMatcher:
                         items.append((term, TopicPayload(ti, ri, ci)))
             for term in topic.exclude:
                 items.append((term, TopicPayload(ti, -1, EXCLUDE)))
+        for term in self.watchlist.relevance.policy_context:
+            items.append((term, TopicPayload(-1, -1, POLICY)))
         return items
 
     @staticmethod
@@ -93,9 +111,11 @@ class TopicMatcher:
         if not isinstance(payload, TopicPayload):
             return (), None
         if payload.slot == ANCHOR:
-            return ((payload.topic, payload.rule), payload.topic), None
+            return ((payload.topic, payload.rule), payload.topic, ANY_ANCHOR), None
         if payload.slot == EXCLUDE:
             return (), payload.topic
+        if payload.slot == POLICY:
+            return (), ANY_ANCHOR
         return (), (payload.topic, payload.rule)
 
     def match(self, title: str, text: str, language: str | None = None) -> list[TopicHit]:
@@ -113,19 +133,24 @@ class TopicMatcher:
 
     def evaluate(self, fields: list[tuple[Field, list[TermMatch]]]) -> list[TopicHit]:
         """Turn per-field term matches (payloads of this matcher only) into topic hits."""
-        # (topic, field) -> anchors that fired: (weight, rule, anchor match, context matches)
-        fired: dict[int, list[tuple[float, Rule, Field, TermMatch, list[TermMatch]]]] = defaultdict(list)
+        # topic -> anchors that fired: (weight, rule, field, anchor match, context matches, policy near)
+        fired: dict[int, list[_Fired]] = defaultdict(list)
+        chars = sum(len(fld.norm.text) for fld, _ in fields)
         for fld, matches in fields:
             if not matches:
                 continue
             by_slot: dict[tuple[int, int, int], list[TermMatch]] = defaultdict(list)
             excludes: dict[int, list[TermMatch]] = defaultdict(list)
+            policy: list[TermMatch] = []
             for m in matches:
                 p: TopicPayload = m.payload
                 if p.slot == EXCLUDE:
                     excludes[p.topic].append(m)
+                elif p.slot == POLICY:
+                    policy.append(m)
                 else:
                     by_slot[(p.topic, p.rule, p.slot)].append(m)
+            policy_starts = [m.start for m in policy]
             for (ti, ri, slot), anchors in by_slot.items():
                 if slot != ANCHOR:
                     continue
@@ -141,9 +166,13 @@ class TopicMatcher:
                     ):
                         continue
                     weight = rule.weight * (TITLE_WEIGHT if fld.name == "title" else 1.0)
-                    fired[ti].append((weight, rule, fld, anchor, context))
-        hits = [self._topic_hit(ti, entries) for ti, entries in fired.items()]
-        hits = [h for h, ti in zip(hits, fired, strict=True) if h.score >= self.topics[ti].min_score]
+                    near_policy = _near_any(fld, anchor, policy, policy_starts, relevance.POLICY_WINDOW)
+                    fired[ti].append((weight, rule, fld, anchor, context, near_policy))
+        hits = []
+        for ti, entries in fired.items():
+            hit = self._topic_hit(ti, entries, chars)
+            if hit is not None:
+                hits.append(hit)
         hits.sort(key=lambda h: (-h.score, self.topic_ids.index(h.topic)))
         return hits
 
@@ -172,26 +201,73 @@ class TopicMatcher:
                 context.append(min(near, key=lambda m: _distance(fld, anchor, m, cond.window)))
         return context
 
-    def _topic_hit(self, ti: int, entries: list[tuple[float, Rule, Field, TermMatch, list[TermMatch]]]) -> TopicHit:
+    def _topic_hit(self, ti: int, entries: list[_Fired], chars: int) -> TopicHit | None:
+        """The topic's hit when its evidence reaches ``min_score`` and its relevance the threshold."""
         topic = self.topics[ti]
         # Score distinct anchor spans once (several rules may fire on "data localisation law").
         best_per_span: dict[tuple[str, int, int], float] = {}
-        for weight, _rule, fld, anchor, _ctx in entries:
+        policy_spans: set[tuple[str, int, int]] = set()
+        span_rules: dict[tuple[str, int, int], set[str]] = defaultdict(set)
+        field_of: dict[str, Field] = {}
+        for weight, rule, fld, anchor, _ctx, near_policy in entries:
             key = (fld.name, anchor.start, anchor.end)
             best_per_span[key] = max(best_per_span.get(key, 0.0), weight)
-        # Overlapping spans ("data localisation" inside "data localisation law") count once.
-        score = 0.0
+            span_rules[key].add(rule.id)
+            field_of[fld.name] = fld
+            if near_policy:
+                policy_spans.add(key)
+        # Overlapping spans ("data localisation" inside "data localisation law") count once, and
+        # spans within PASSAGE_WORDS of each other form one passage: "transfers of personal data to
+        # third countries" is one statement even when three rules fire on its parts. A passage
+        # weighs its strongest span plus PASSAGE_EXTRA of the others; rules agree only across passages.
+        mass = lead = 0.0
+        anchors = with_policy = 0
         last: tuple[str, int, int] | None = None
+        passages: list[tuple[float, float, set[str]]] = []  # (strongest, others, rules)
         for key in sorted(best_per_span, key=lambda k: (k[0], k[1], -k[2])):
             if last is not None and key[0] == last[0] and key[1] < last[2]:
                 continue
-            score += best_per_span[key]
+            weight = best_per_span[key]
+            same = (
+                last is not None
+                and key[0] == last[0]
+                and field_of[key[0]].distance(last[2], key[1], PASSAGE_WORDS) <= PASSAGE_WORDS
+            )
+            if same:
+                top, rest, rules = passages[-1]
+                passages[-1] = (max(top, weight), rest + min(top, weight), rules | span_rules[key])
+            else:
+                passages.append((weight, 0.0, set(span_rules[key])))
+            share = weight if not same else None
+            if key[0] == "title" or key[1] < relevance.LEAD_CHARS:
+                lead += weight
+            anchors += 1
+            with_policy += key in policy_spans
             last = key
+            del share
+        mass = sum(top + PASSAGE_EXTRA * rest for top, rest, _r in passages)
+        if mass < topic.min_score:
+            return None
+        feats = relevance.features(
+            relevance.Evidence(
+                mass=mass,
+                lead_mass=lead,
+                in_title=any(e[2].name == "title" for e in entries),
+                # Rules agreeing on one passage are one piece of evidence, not several.
+                rules=min(len({e[1].id for e in entries}), len(passages)),
+                anchors=anchors,
+                policy_anchors=with_policy,
+                chars=chars,
+            )
+        )
+        score = self.model.score(feats)
+        if score < self.thresholds[ti]:
+            return None
         entries.sort(key=lambda e: (e[2].name != "title", -e[0], e[3].start))
         evidence: list[Evidence] = []
         terms: list[str] = []
         seen: set[tuple[str, str, int]] = set()
-        for _weight, rule, fld, anchor, ctx in entries:
+        for _weight, rule, fld, anchor, ctx, _policy in entries:
             for m in [anchor, *ctx]:
                 if m.surface not in terms:
                     terms.append(m.surface)
@@ -199,6 +275,23 @@ class TopicMatcher:
                 if k not in seen and len(evidence) < MAX_EVIDENCE:
                     seen.add(k)
                     evidence.append(Evidence(rule.id, m.surface, fld.name, m.ostart, m.oend))
-        _w, _r, _f, anchor, ctx = entries[0]
+        _w, _r, _f, anchor, ctx, _p = entries[0]
         reason = " near ".join(f'"{m.surface}"' for m in [anchor, *ctx])
-        return TopicHit(topic.id, round(score, 2), terms, evidence, reason)
+        features = {"evidence_mass": round(mass, 2), **{k: round(v, 3) for k, v in feats.items()}}
+        return TopicHit(topic.id, round(score, 3), terms, evidence, reason, features)
+
+
+# (weight, rule, field, anchor, context matches, a policy-context term near the anchor)
+_Fired = tuple[float, Rule, Field, TermMatch, list[TermMatch], bool]
+
+
+def _near_any(fld: Field, anchor: TermMatch, matches: list[TermMatch], starts: list[int], window: int) -> bool:
+    """Is one of ``matches`` (sorted by start) within ``window`` words of ``anchor``? Only the
+    neighbours of the anchor's position are measured, so a long page costs a few checks per anchor."""
+    if not matches:
+        return False
+    i = bisect.bisect_left(starts, anchor.start)
+    for j in (i - 2, i - 1, i, i + 1):
+        if 0 <= j < len(matches) and _distance(fld, anchor, matches[j], window) <= window:
+            return True
+    return False

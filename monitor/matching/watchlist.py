@@ -14,7 +14,7 @@ from typing import Any
 
 from monitor.config.loader import read_yaml
 from monitor.errors import ConfigError
-from monitor.matching import languages
+from monitor.matching import languages, relevance
 from monitor.matching.rules import Rule, RuleSyntaxError, Term, parse_operand, parse_rule, parse_term
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,8 @@ class Topic:
     rules: tuple[Rule, ...]
     exclude: tuple[Term, ...] = ()
     exclude_window: int = DEFAULT_EXCLUDE_WINDOW
-    min_score: float = DEFAULT_MIN_SCORE
+    min_score: float = DEFAULT_MIN_SCORE  # evidence mass needed before relevance is scored at all
+    threshold: float | None = None  # relevance score to flag; None: the watchlist's threshold
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,18 @@ class CountryLexicon:
     language_preps: tuple[str, ...] = ()
     caps_unsafe: tuple[str, ...] = ()
     resolvers: tuple[Resolver, ...] = ()
+    laws: dict[str, tuple[Term, ...]] = field(default_factory=dict)  # GDPR -> EU: a frame, weaker than an actor
+    places: dict[str, tuple[Term, ...]] = field(default_factory=dict)  # cities, regions: weaker than a name
+    subject: dict[str, tuple[Term, ...]] = field(default_factory=dict)  # cue kind -> words (countries.SUBJECT_CUES)
+    self_reference: dict[str, tuple[Term, ...]] = field(default_factory=dict)  # 国家 -> CN when nothing else is named
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """``relevance:``: when a topic's evidence makes the text about it (monitor/matching/relevance.py)."""
+
+    threshold: float = relevance.DEFAULT_THRESHOLD
+    policy_context: tuple[Term, ...] = ()  # law, regulator, court, ministry ... in every language
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,7 @@ class Watchlist:
     path: str
     topics: tuple[Topic, ...]
     countries: CountryLexicon
+    relevance: Relevance = field(default_factory=Relevance)
 
 
 def _fail(path: Path, key: str, problem: str) -> ConfigError:
@@ -181,7 +195,16 @@ def _topic(path: Path, topic_id: str, raw: Any, groups: dict[str, str]) -> Topic
     if not _TOPIC_ID.match(str(topic_id)):
         raise _fail(path, key, "topic ids are lower_snake_case")
     spec = _as_map(path, key, raw)
-    unknown = set(spec) - {"label", "description", "terms", "rules", "exclude", "exclude_window", "min_score"}
+    unknown = set(spec) - {
+        "label",
+        "description",
+        "terms",
+        "rules",
+        "exclude",
+        "exclude_window",
+        "min_score",
+        "threshold",
+    }
     if unknown:
         raise _fail(path, f"{key}.{sorted(unknown)[0]}", "unknown key")
     rules: list[Rule] = []
@@ -201,6 +224,9 @@ def _topic(path: Path, topic_id: str, raw: Any, groups: dict[str, str]) -> Topic
     min_score = spec.get("min_score", DEFAULT_MIN_SCORE)
     if not isinstance(min_score, int | float) or min_score <= 0:
         raise _fail(path, f"{key}.min_score", "a positive number")
+    threshold = spec.get("threshold")
+    if threshold is not None:
+        threshold = _threshold(path, f"{key}.threshold", threshold)
     return Topic(
         id=topic_id,
         label=str(spec.get("label", topic_id)),
@@ -208,7 +234,30 @@ def _topic(path: Path, topic_id: str, raw: Any, groups: dict[str, str]) -> Topic
         exclude=_terms(path, f"{key}.exclude", spec.get("exclude")),
         exclude_window=window,
         min_score=float(min_score),
+        threshold=threshold,
     )
+
+
+def _threshold(path: Path, key: str, value: Any) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value < 1:
+        raise _fail(path, key, f"a relevance score between 0 and 1 (exclusive), got {value!r}")
+    return float(value)
+
+
+def _relevance(path: Path, raw: Any) -> Relevance:
+    """``relevance: {threshold: 0.5, policy_context: {en: [law, regulator], de: [Gesetz*]}}``."""
+    spec = _as_map(path, "relevance", raw)
+    unknown = set(spec) - {"threshold", "policy_context"}
+    if unknown:
+        raise _fail(path, f"relevance.{sorted(unknown)[0]}", "unknown key; expected threshold, policy_context")
+    terms: list[Term] = []
+    allowed = (*languages.watchlist_codes(), ANY_LANGUAGE)
+    for lang, entries in _as_map(path, "relevance.policy_context", spec.get("policy_context")).items():
+        if lang not in allowed:
+            raise _fail(path, f"relevance.policy_context.{lang}", f"unknown language; use one of {', '.join(allowed)}")
+        terms.extend(_terms(path, f"relevance.policy_context.{lang}", entries))
+    threshold = spec.get("threshold", relevance.DEFAULT_THRESHOLD)
+    return Relevance(_threshold(path, "relevance.threshold", threshold), tuple(terms))
 
 
 def _code(path: Path, key: str, code: Any, allow_none: bool = False) -> str | None:
@@ -266,6 +315,10 @@ def _countries(path: Path, raw: Any) -> CountryLexicon:
         "language_preps",
         "caps_unsafe",
         "resolve",
+        "laws",
+        "places",
+        "subject",
+        "self_reference",
     }
     unknown = set(spec) - known
     if unknown:
@@ -284,7 +337,25 @@ def _countries(path: Path, raw: Any) -> CountryLexicon:
             _resolver(path, f"countries.resolve[{i}]", r)
             for i, r in enumerate(_as_list(path, "countries.resolve", spec.get("resolve")))
         ),
+        laws=_by_code(path, "countries.laws", spec.get("laws")),
+        places=_by_code(path, "countries.places", spec.get("places")),
+        subject=_subject(path, spec.get("subject")),
+        self_reference=_by_code(path, "countries.self_reference", spec.get("self_reference")),
     )
+
+
+# The cue kinds of ``countries.subject``: which words make a mentioned jurisdiction a subject of
+# the story, or not (monitor/matching/countries.py reads them).
+SUBJECT_CUE_KINDS = ("actors", "persons", "destinations", "locations", "not_subject", "state_context")
+
+
+def _subject(path: Path, raw: Any) -> dict[str, tuple[Term, ...]]:
+    spec = _as_map(path, "countries.subject", raw)
+    unknown = set(spec) - set(SUBJECT_CUE_KINDS)
+    if unknown:
+        expected = ", ".join(SUBJECT_CUE_KINDS)
+        raise _fail(path, f"countries.subject.{sorted(unknown)[0]}", f"unknown key; expected {expected}")
+    return {kind: _terms(path, f"countries.subject.{kind}", spec.get(kind)) for kind in SUBJECT_CUE_KINDS}
 
 
 def load_watchlist(path: Path) -> Watchlist:
@@ -296,14 +367,14 @@ def load_watchlist(path: Path) -> Watchlist:
 def parse_watchlist(parsed: object, path: Path) -> Watchlist:
     """Validate the parsed content of ``path``; each problem is a ConfigError naming the key path."""
     data = _as_map(path, "", parsed)
-    unknown = set(data) - {"version", "groups", "topics", "countries"}
+    unknown = set(data) - {"version", "groups", "topics", "countries", "relevance"}
     if unknown:
-        raise _fail(path, sorted(unknown)[0], "unknown key; expected version, groups, topics, countries")
+        raise _fail(path, sorted(unknown)[0], "unknown key; expected version, groups, topics, relevance, countries")
     topics_raw = _as_map(path, "topics", data.get("topics"))
     if not topics_raw:
         raise _fail(path, "topics", "no topics defined")
     groups = _groups(path, data.get("groups"))
     topics = tuple(_topic(path, str(tid), spec, groups) for tid, spec in topics_raw.items())
-    wl = Watchlist(str(path), topics, _countries(path, data.get("countries")))
+    wl = Watchlist(str(path), topics, _countries(path, data.get("countries")), _relevance(path, data.get("relevance")))
     logger.debug("watchlist %s: %d topics, %d rules", path, len(topics), sum(len(t.rules) for t in topics))
     return wl

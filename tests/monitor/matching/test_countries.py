@@ -93,3 +93,74 @@ def test_countries_come_most_salient_first(matcher: Matcher) -> None:
 def test_country_matcher_standalone(watchlists_path) -> None:
     cm = CountryMatcher.from_file(watchlists_path)
     assert [c.code for c in cm.match("Dutch watchdog fines Uber", "")] == ["NL"]
+
+
+def about(matcher: Matcher, title: str, text: str = "", language: str | None = None) -> list[str]:
+    return matcher.match(title, text, language).about
+
+
+def test_nationality_is_not_a_subject(matcher: Matcher) -> None:
+    title, text = "Complaint against Meta", "The Austrian activist Max Schrems filed a complaint with the Irish DPC."
+    result = matcher.match(title, text, "en")
+    assert result.about == ["IE"]
+    assert set(result.mentioned) == {"IE", "AT"}  # still mentioned (lexicon.md 3.1)
+    # The same demonym next to an authority is the actor.
+    assert "AT" in about(matcher, "Complaint against a website", "The Austrian DPA found the transfer unlawful.")
+
+
+def test_city_in_passing_is_not_a_subject(matcher: Matcher) -> None:
+    result = matcher.match(
+        "Germany's BfDI warns on cloud contracts",
+        "The German commissioner urged federal agencies to review their cloud contracts. "
+        "Her office will publish guidance in the spring, she told a conference in Munich and later in Paris.",
+    )
+    assert result.about == ["DE"]
+    assert "FR" in result.mentioned
+    # A court's city in the title is the deciding court's country.
+    assert about(matcher, "LG München I - 4 O 13063/22", "The court held the transfer to the US unlawful.") == [
+        "DE",
+        "US",
+    ]
+
+
+def test_language_list_is_no_country(matcher: Matcher) -> None:
+    result = matcher.match(
+        "CNIL publishes cookie guidance", "The guidance is available in English, Spanish and German."
+    )
+    assert result.mentioned == ["FR"]
+    # A list that ends on a noun that is not a language is countries: "French, German and Dutch courts".
+    assert set(codes(matcher, "", "Rulings in French, German and Dutch courts differ.")) == {"FR", "DE", "NL"}
+
+
+def test_will_not_apply_in_is_not_a_subject(matcher: Matcher) -> None:
+    result = matcher.match(
+        "EU adopts the AI Act", "The European Parliament approved the law. The rules will not apply in the UK."
+    )
+    assert result.about == ["EU"]
+    assert "GB" in result.mentioned
+
+
+def test_deciding_authority_and_third_country_are_subjects(matcher: Matcher) -> None:
+    result = matcher.match(
+        "Datatilsynet (Norway) - 20/01727",
+        "The Norwegian DPA fined a toll company under the GDPR for transferring car plate numbers to a "
+        "processor in China. The company had signed the standard contractual clauses. "
+        "Article 44 GDPR, Article 46 GDPR and the GDPR's Chapter V apply.",
+    )
+    assert result.about == ["NO", "CN"]
+    assert "EU" in result.mentioned  # the frame of a member state's decision, not its subject
+    # An EU body that decides makes the EU a subject; the US receives the data.
+    edps = matcher.match(
+        "EDPS - 2020-1013", "The EDPS found that the transfers to the US by the European Parliament..."
+    )
+    assert edps.about[0] == "EU" and "US" in edps.about
+
+
+def test_chinese_state_is_china(matcher: Matcher) -> None:
+    assert about(matcher, "我国出台数据出境新规", "", "zh") == ["CN"]
+    assert about(matcher, "", "国家鼓励数据依法有序自由流动，保障数据安全。", "zh") == ["CN"]
+    # "countries" in the plural, a national team, or another state named: 国家 is not China.
+    assert codes(matcher, "", "国家队赢得了比赛。", "zh") == []
+    assert codes(matcher, "", "美国和其他国家讨论数据安全。", "zh") == ["US"]
+    # No policy context: 国家 alone says nothing.
+    assert codes(matcher, "", "这个国家很美。", "zh") == []

@@ -14,15 +14,32 @@ def test_result_to_dict(matcher: Matcher) -> None:
     )
     d = result.to_dict()
     assert d["flagged"] is True
-    # Most salient first: NL (Dutch and AP in the title, the authority in the lead) before US,
-    # which has a title mention too but fewer mentions; only NL carries half the top weight.
+    # Both are subjects: NL acts (Dutch and AP in the title, the authority in the lead), the US
+    # receives the data (named in the title). NL first: more weight.
     assert d["countries"] == ["NL", "US"]
-    assert d["focus"] == ["NL"]
+    assert d["mentioned_countries"] == ["NL", "US"]
+    assert "focus" not in d
+    assert result.about == d["countries"] and result.mentioned == d["mentioned_countries"]
     topic = d["topics"][0]
-    assert set(topic) == {"topic", "score", "terms", "evidence"}
+    assert {"topic", "score", "terms", "evidence"} <= set(topic)
     assert set(topic["evidence"][0]) == {"rule", "term", "field", "start", "end"}
     assert "cross_border_transfers" in d["reason"]
     json.dumps(d)
+
+
+def test_jurisdiction_is_the_fallback_subject(matcher: Matcher) -> None:
+    """A text that names no jurisdiction is about its source's: a hit with no mentions, focus=True,
+    in ``countries`` but not in ``mentioned_countries``."""
+    result = matcher.match("Neue Regeln für Cloud-Anbieter", "Die Behörde prüft die Verträge.", "de", jurisdiction="AT")
+    assert [(c.code, c.mentions, c.focus) for c in result.countries] == [("AT", 0, True)]
+    assert result.to_dict()["countries"] == ["AT"] and result.to_dict()["mentioned_countries"] == []
+    # A text that names its subject keeps it: the fallback is not added.
+    named = matcher.match("Le gouvernement français et la CNIL", "Les règles changent.", "fr", jurisdiction="AT")
+    assert named.about == ["FR"] and "AT" not in [c.code for c in named.countries]
+    # A jurisdiction the text names only as a nationality is made the subject, and stays mentioned.
+    nationality = matcher.match("", "Der österreichische Aktivist klagt.", "de", jurisdiction="AT")
+    assert nationality.about == ["AT"] and nationality.mentioned == ["AT"]
+    assert matcher.match("Weather", "Sunny in most places.").countries == []
 
 
 def test_unflagged(matcher: Matcher) -> None:

@@ -70,7 +70,10 @@ def test_acronym_needs_context(matcher: Matcher) -> None:
 
 def test_evidence_spans_point_into_original(matcher: Matcher) -> None:
     title = "Neue DATENLOKALISIERUNGSPFLICHT für Cloud-Anbieter"
-    text = "Die Datenlokali\u00adsierungs\u00adpflicht gilt ab Mai; l’UE s’inquiète des transferts de données."
+    text = (
+        "Die Datenlokali\u00adsierungs\u00adpflicht gilt ab Mai; "
+        "l’UE s’inquiète des transferts de données vers les États-Unis."
+    )
     result = matcher.match(title, text)
     hits = {t.topic: t for t in result.topics}
     assert "data_localization" in hits and "cross_border_transfers" in hits

@@ -1,0 +1,233 @@
+"""Relevance: a flag means the text is ABOUT the topic; and the failure classes seen on real text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from monitor.errors import ConfigError
+from monitor.matching import Matcher, TopicMatcher, relevance
+
+FILLER = "The club reported record ticket sales and the coach praised the defence after the match. " * 20
+
+
+def topics(matcher: Matcher, title: str, text: str = "") -> set[str]:
+    return {t.topic for t in matcher.match(title, text).topics}
+
+
+def test_a_passing_mention_in_a_long_text_is_not_a_flag(matcher: Matcher) -> None:
+    mention = "The app's provider also faces questions over transfers of personal data to the United States. "
+    assert not topics(matcher, "Home win lifts the club to second place", FILLER + mention + FILLER)
+    # The same sentence as the subject of a short text is.
+    assert "cross_border_transfers" in topics(matcher, "", mention)
+    # ... and so is the long text when its title and lead carry it.
+    title = "Regulator orders stop to transfers of personal data to the United States"
+    assert "cross_border_transfers" in topics(matcher, title, mention + FILLER)
+
+
+def test_scores_are_in_range_and_explained(matcher: Matcher) -> None:
+    hit = matcher.match("Data localisation law passed", "The law requires servers in the country.").topics[0]
+    assert 0.5 <= hit.score <= 1.0
+    assert set(relevance.FEATURES) <= set(hit.features) and hit.features["title"] == 1.0
+    assert hit.to_dict()["features"] == hit.features
+
+
+def test_lead_and_policy_context_raise_the_score() -> None:
+    base = relevance.Evidence(mass=1, lead_mass=0, in_title=False, rules=1, anchors=1, policy_anchors=0, chars=3000)
+    model = relevance.HAND_MODEL
+    score = model.score(relevance.features(base))
+    lead = relevance.Evidence(mass=1, lead_mass=1, in_title=False, rules=1, anchors=1, policy_anchors=0, chars=3000)
+    policy = relevance.Evidence(mass=1, lead_mass=0, in_title=False, rules=1, anchors=1, policy_anchors=1, chars=3000)
+    assert model.score(relevance.features(lead)) > score
+    assert model.score(relevance.features(policy)) > score
+    assert score < relevance.DEFAULT_THRESHOLD  # one mention in the body of a long text
+
+
+def test_rules_agreeing_on_one_span_count_once(watchlists_path: Path) -> None:
+    # Several rules fire on "transfers of personal data ... United States": one piece of evidence.
+    every_candidate = TopicMatcher.from_file(watchlists_path)
+    every_candidate.thresholds = [0.0] * len(every_candidate.thresholds)
+    hits = every_candidate.match(
+        "", FILLER + "Transfers of personal data to the United States were discussed. " + FILLER
+    )
+    hit = next(h for h in hits if h.topic == "cross_border_transfers")
+    assert len({e.rule for e in hit.evidence}) > 1
+    assert hit.features["rules"] == 0.0 and hit.score < relevance.DEFAULT_THRESHOLD
+
+
+def test_learned_weights_are_read_without_scikit_learn(tmp_path: Path) -> None:
+    path = tmp_path / "relevance.json"
+    path.write_text(json.dumps({"weights": {"bias": -1.0, "lead": 2.0}}), encoding="utf-8")
+    model = relevance.load_model(path)
+    assert model.source.startswith("learned") and model.weights["lead"] == 2.0
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"weights": {"bias": -1.0, "typo": 2.0}}), encoding="utf-8")
+    assert relevance.load_model(bad) is relevance.HAND_MODEL
+    assert relevance.load_model(tmp_path / "missing.json") is relevance.HAND_MODEL
+
+
+def _watchlist(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "watchlists.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+TOPIC = "topics:\n  t1:\n    terms:\n      en: [widget law]\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        ("relevance:\n  threshold: 1.5\n" + TOPIC, "relevance.threshold"),
+        ("relevance:\n  thresold: 0.5\n" + TOPIC, "relevance.thresold"),
+        ("relevance:\n  policy_context:\n    xx: [law]\n" + TOPIC, "relevance.policy_context.xx"),
+        (TOPIC + "    threshold: 0\n", "topics.t1.threshold"),
+    ],
+)
+def test_bad_relevance_settings(tmp_path: Path, body: str, key: str) -> None:
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        TopicMatcher.from_file(_watchlist(tmp_path, body))
+
+
+def test_thresholds_from_the_watchlist(tmp_path: Path) -> None:
+    text = FILLER + "A widget law was mentioned. " + FILLER
+    lax = TopicMatcher.from_file(_watchlist(tmp_path, "relevance:\n  threshold: 0.01\n" + TOPIC))
+    assert [h.topic for h in lax.match("", text)] == ["t1"]
+    strict = TopicMatcher.from_file(_watchlist(tmp_path, TOPIC + "    threshold: 0.99\n"))
+    assert strict.match("", text) == [] and strict.match("Widget law passed", "") == []
+
+
+def test_policy_context_comes_from_the_watchlist(tmp_path: Path) -> None:
+    text = FILLER + "The widget law reached parliament. " + FILLER
+    plain = TopicMatcher.from_file(_watchlist(tmp_path, "relevance:\n  threshold: 0.01\n" + TOPIC))
+    with_ctx = TopicMatcher.from_file(
+        _watchlist(tmp_path, "relevance:\n  threshold: 0.01\n  policy_context:\n    en: [parliament]\n" + TOPIC)
+    )
+    assert plain.match("", text)[0].features["policy"] == 0.0
+    assert with_ctx.match("", text)[0].features["policy"] == 1.0
+    assert with_ctx.match("", text)[0].score > plain.match("", text)[0].score
+
+
+# Failure classes seen on real text. Each case is phrased differently from the corpus items
+# (eval/corpus.jsonl, ids fc-*), so a rule written for one sentence does not pass them all.
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # security and technology press
+        (
+            "Backdoor found in popular file-sharing tool",
+            "The backdoor lets attackers run commands; the malware uses encryption to talk to its server.",
+        ),
+        (
+            "Hackers plant backdoor in government contractor's network",
+            "The threat actor installed a backdoor and exfiltrated files; investigators found the malware last week.",
+        ),
+        (
+            "Miners hijack GPUs in new cryptojacking wave",
+            "The crypto-mining malware relies on encryption to evade detection by antivirus tools.",
+        ),
+        ("警方破获利用生成式人工智能诈骗案", "犯罪嫌疑人使用生成式人工智能生成虚假语音，骗取老人钱财。"),
+        # data moved between devices, memories or phones
+        (
+            "Switching phones? Move your data in minutes",
+            "The transfer of data from your old phone to the new one runs over a cable or Wi-Fi.",
+        ),
+        (
+            "New controller doubles data transfer speeds",
+            "Data transfer between the memory and the processor is now twice as fast, the chipmaker said.",
+        ),
+        (
+            "Transfert de données: le nouveau câble USB4 est plus rapide",
+            "Le transfert de données entre l'ordinateur et le disque dur atteint 80 Gbit/s.",
+        ),
+        # domestic sharing, no border
+        (
+            "Hospital fined over transfer of patient data to insurer",
+            "The transfer of personal data to the insurer had no legal basis, the regulator said.",
+        ),
+        # freedom of information
+        (
+            "Council loses freedom of information appeal",
+            "The council must give the newspaper access to government records on the housing contract.",
+        ),
+        (
+            "Tribunal backs FOIA request for police data",
+            "Under the FOIA, the public has a right of access to the authorities' data on stop-and-search.",
+        ),
+        (
+            "Ley de transparencia: el ministerio deberá publicar los datos",
+            "El acceso a la información pública obliga al Gobierno a dar acceso a los datos de las subvenciones.",
+        ),
+    ],
+)
+def test_failure_class_traps(matcher: Matcher, title: str, text: str) -> None:
+    result = matcher.match(title, text)
+    assert not result.flagged, result.reason
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topic"),
+    [
+        # surveillance stories
+        (
+            "GCHQ intercepted emails of human rights groups",
+            "The tribunal heard that the agency intercepted communications and kept them for years.",
+            "government_access",
+        ),
+        (
+            "Lawmakers extend phone-tap powers",
+            "The bill lets police wiretap suspects' phones for longer without a judge.",
+            "government_access",
+        ),
+        (
+            "Verfassungsgericht prüft Staatstrojaner",
+            "Die Polizei darf mit dem Staatstrojaner verschlüsselte Chats mitlesen.",
+            "government_access",
+        ),
+        (
+            "Signal will Inhalte nicht an Sicherheitsbehörden weitergeben",
+            "Der Dienst droht, den Markt zu verlassen, falls das Gesetz in Kraft tritt.",
+            "government_access",
+        ),
+        (
+            "Police sought data from menstrual app users",
+            "Prosecutors asked the company for health data of users; privacy groups demanded a law to stop it.",
+            "government_access",
+        ),
+        (
+            "EU court limits data retention by telecom operators",
+            "General data retention of traffic and location data is allowed only for serious threats.",
+            "government_access",
+        ),
+        (
+            "La CJUE encadre la conservation des données de connexion",
+            "Les opérateurs ne peuvent conserver les données de connexion de façon généralisée.",
+            "government_access",
+        ),
+        # national platform laws
+        (
+            "Online Safety Act: Ofcom opens first investigation",
+            "The regulator is examining whether a forum protected users from illegal content.",
+            "platform_regulation",
+        ),
+        (
+            "Utah passes social media law for minors",
+            "Platforms will need parental consent for users under 18.",
+            "platform_regulation",
+        ),
+        (
+            "Brasil: Marco Civil da Internet no STF",
+            "O tribunal julga a responsabilidade das plataformas por conteúdos de terceiros.",
+            "platform_regulation",
+        ),
+        (
+            "NetzDG: Bußgeld gegen Telegram",
+            "Das Bundesamt für Justiz verhängte ein Bußgeld, weil Meldewege fehlten.",
+            "platform_regulation",
+        ),
+    ],
+)
+def test_failure_class_stories(matcher: Matcher, title: str, text: str, topic: str) -> None:
+    assert topic in topics(matcher, title, text)
