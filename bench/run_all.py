@@ -33,6 +33,8 @@ TARGETS = [
     ("peak_rss_growth", "<=", 0.20),
     ("matcher_mb_per_s", ">=", 20),
     ("matcher_vs_regex", ">=", 20),
+    ("matcher_real_mb_per_s", ">=", 20),
+    ("match_startup_s", "<=", 0.5),
 ]
 
 
@@ -40,6 +42,7 @@ def benchmarks(quick: bool) -> list[list[str]]:
     json_arg = ["--json", str(RESULTS)]
     return [
         ["bench_matcher.py", *json_arg],
+        ["bench_startup.py", *json_arg],
         ["bench_pipeline.py", "--rounds", "3" if quick else "5", *json_arg],
         ["bench_newsplease.py", "--rounds", "1" if quick else "2", *json_arg],
         ["bench_e2e.py", *(["--pages", "2000", "--big-pages", "0"] if quick else []), *json_arg],

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from monitor.matching import Matcher
 from monitor.storage.matches import apply_match
-from monitor.storage.models import Article
+from monitor.storage.models import Article, SourceRow
 from monitor.storage.records import MatchRecord
 from monitor.storage.types import utcnow
 
@@ -35,12 +35,18 @@ class RematchReport:
     countries_changed: int = 0
 
 
-def _apply(session: Session, article: Article, matcher: Matcher, report: RematchReport) -> None:
-    match = MatchRecord.from_result(matcher.match(article.title, article.text, article.language))
+def _apply(
+    session: Session, article: Article, matcher: Matcher, report: RematchReport, jurisdiction: str | None = None
+) -> None:
+    """``jurisdiction``: the article's source's own, the subject of a text that names none (as in a crawl)."""
+    match = MatchRecord.from_result(matcher.match(article.title, article.text, article.language, jurisdiction))
     old_topics = sorted(t.topic for t in article.topics)
     new_topics = sorted(t.topic for t in match.topics)
-    old_countries = [c.code for c in sorted(article.countries, key=lambda c: c.rank)]
-    new_countries = [c.code for c in match.countries]
+    # What the item is about and how much, not only which codes: a rematch must rewrite those too.
+    old_countries = [(c.code, c.focus, c.mentions) for c in sorted(article.countries, key=lambda c: c.rank)]
+    new_countries = [(c.code, c.focus, c.mentions) for c in match.countries]
+    old_scores = sorted((t.topic, round(t.score, 3)) for t in article.topics)
+    new_scores = sorted((t.topic, round(t.score, 3)) for t in match.topics)
     if match.flagged and not article.flagged:
         report.newly_flagged.append((article.id, article.title))
     elif article.flagged and not match.flagged:
@@ -50,7 +56,7 @@ def _apply(session: Session, article: Article, matcher: Matcher, report: Rematch
     if old_countries != new_countries:
         report.countries_changed += 1
     if (
-        old_topics == new_topics
+        old_scores == new_scores
         and old_countries == new_countries
         and article.reason == match.reason
         and article.flagged == match.flagged
@@ -67,6 +73,9 @@ def rematch(
     report = RematchReport()
     with sessions() as session:
         total = session.scalar(select(func.count(Article.id))) or 0
+        jurisdictions = {
+            row.id: row.jurisdiction for row in session.execute(select(SourceRow.id, SourceRow.jurisdiction))
+        }
     last_id = 0
     while True:
         with sessions.begin() as session:
@@ -82,7 +91,7 @@ def rematch(
             if not batch:
                 break
             for article in batch:
-                _apply(session, article, matcher, report)
+                _apply(session, article, matcher, report, jurisdictions.get(article.source_id))
             last_id = batch[-1].id
             report.examined += len(batch)
         if progress is not None:

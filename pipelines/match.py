@@ -42,7 +42,8 @@ class MatchStage:
         return self.matcher
 
     def process_item(self, item: DocumentItem, spider: Spider | None = None) -> DocumentItem:
-        result = (self.matcher or self.build()).match(item.title, item.text, item.language)
+        matcher = self.matcher or self.build()
+        result = matcher.match(item.title, item.text, item.language, jurisdiction=item.source_jurisdiction)
         match = MatchRecord.from_result(result)
         item.topics = match.topics
         item.countries = match.countries

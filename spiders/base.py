@@ -260,6 +260,7 @@ class MonitorSpider(scrapy.Spider):
                 if value
             },
             source_language=getattr(source, "language", None),
+            source_jurisdiction=getattr(source, "jurisdiction", None),
             source_timezone=getattr(source, "timezone", "UTC"),
             feed_title=feed.get("title"),
             feed_summary=feed.get("summary"),

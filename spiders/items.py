@@ -24,6 +24,9 @@ class DocumentItem:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     source_language: str | None = None
+    # The configured source's own jurisdiction (sources.yaml): the matcher's fallback subject for a
+    # text that names none. The ad-hoc crawl has none.
+    source_jurisdiction: str | None = None
     source_timezone: str = "UTC"
     feed_title: str | None = None
     feed_summary: str | None = None

@@ -20,14 +20,14 @@ def feed(
     country: Annotated[str | None, typer.Option("--country", help="only this jurisdiction (ISO code or EU)")] = None,
     self_url: Annotated[str | None, typer.Option("--self-url", help="the URL the file will be served at")] = None,
 ) -> None:
-    """Write an Atom feed of the newest flagged stories (syndicated copies folded in)."""
+    """Write an Atom feed of the newest flagged stories (syndicated copies folded in), best topic score first."""
     from sqlalchemy import select
 
     from monitor.digest.stories import stories_for
     from monitor.export.atom import build_feed, write_feed
     from monitor.storage import repository_for
     from monitor.storage.models import SourceRow
-    from monitor.storage.queries import ItemFilter, item_query
+    from monitor.storage.queries import ItemFilter, by_best_score, item_query
 
     config = state(ctx).config()
     topic, country = topic_id(config, topic), country_code(config, country)
@@ -36,7 +36,8 @@ def feed(
     with repository.sessions() as session:
         names = {source_id: name for source_id, name in session.execute(select(SourceRow.id, SourceRow.name))}
         query = item_query(ItemFilter(flagged=True, topic=topic, country=country, limit=limit))
-        articles = list(session.scalars(query))
+        # The newest ``limit`` flagged stories, listed by how much they are about their topic.
+        articles = by_best_score(list(session.scalars(query)))
         stories = stories_for(session, articles, kinds)
         write_feed(build_feed(stories, names, self_url=self_url), out)
     typer.echo(f"wrote {out}: {len(stories)} flagged stories")

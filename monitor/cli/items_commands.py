@@ -27,6 +27,7 @@ CSV_FIELDS = [
     "flagged",
     "topics",
     "countries",
+    "mentioned_countries",
     "title",
     "url",
     "canonical_url",
@@ -47,7 +48,7 @@ def items(
     limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
     output_format: Annotated[ItemFormat, typer.Option("--format", help="table, jsonl or csv")] = ItemFormat.table,
 ) -> None:
-    """Stored articles, newest first, filtered."""
+    """Stored articles, filtered: newest first; flagged ones (--flagged, --topic) best topic score first."""
     from rich.console import Console
 
     from monitor.cli.tables import items_table
@@ -69,6 +70,7 @@ def items(
                 item = to_item(article)
                 item["topics"] = ";".join(t["topic"] for t in item["topics"])
                 item["countries"] = ";".join(item["countries"])
+                item["mentioned_countries"] = ";".join(item["mentioned_countries"])
                 writer.writerow(item)
         else:
             Console().print(items_table(list(rows)))

@@ -8,12 +8,15 @@ import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from monitor.cli.app import app, state
 from monitor.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from monitor.matching.result import MatchResult, TopicHit
 
 
 class OutputFormat(StrEnum):
@@ -31,19 +34,54 @@ def _read_input(path: Path | None) -> str:
         raise UsageError(f"{path}: cannot read: {exc}") from exc
 
 
+def _explain(hit: TopicHit) -> str:
+    """The features the score was computed from (``TopicHit.features``), ``name value`` each."""
+    return ", ".join(f"{name} {value:.2f}" for name, value in hit.features.items())
+
+
+def contract_countries(result: MatchResult) -> dict[str, list[str]]:
+    """The item contract's two lists: ``countries`` (about, most salient first) and ``mentioned_countries``."""
+    return {"countries": result.about, "mentioned_countries": result.mentioned}
+
+
+def _jsonl_line(record: dict[str, Any], result: MatchResult) -> str:
+    line = {
+        "id": record.get("id"),
+        "topics": [topic.to_dict() for topic in result.topics],
+        **contract_countries(result),
+        "flagged": result.flagged,
+        "reason": result.reason,
+    }
+    return json.dumps(line, ensure_ascii=False) + "\n"
+
+
 @app.command()
 def match(
     ctx: typer.Context,
     file: Annotated[Path | None, typer.Argument(help="text file (default: stdin); first line is the title")] = None,
     jsonl: Annotated[
-        bool, typer.Option("--jsonl", help='batch: lines of {"id","title","text"} in, results out')
+        bool,
+        typer.Option(
+            "--jsonl", help='batch: lines of {"id","title","text"[,"language","jurisdiction"]} in, results out'
+        ),
     ] = False,
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option(
+            "--jurisdiction",
+            help="the source's own jurisdiction (ISO code or EU): the subject of a text that names none",
+        ),
+    ] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
 ) -> None:
-    """Text in, topics and jurisdictions with their evidence out."""
+    """Text in, topics (scored, with their evidence) and jurisdictions out."""
+    from monitor.cli.options import country_code
     from monitor.matching import Matcher
 
-    matcher = Matcher.from_file(state(ctx).config().watchlists_path)
+    config = state(ctx).config()
+    jurisdiction = country_code(config, jurisdiction, "--jurisdiction")
+    # The watchlist the config load (subscriptions) or the option check read: start-up reads it once.
+    matcher = Matcher.from_watchlist(config.watchlist)
     if jsonl:
         source = sys.stdin if file is None or str(file) == "-" else file.open(encoding="utf-8")
         for number, line in enumerate(source, 1):
@@ -52,27 +90,15 @@ def match(
             try:
                 record = json.loads(line)
                 title, text = str(record.get("title") or ""), str(record.get("text") or "")
+                language, own = record.get("language"), record.get("jurisdiction") or jurisdiction
             except (json.JSONDecodeError, AttributeError) as exc:
                 raise UsageError(f"line {number}: not a JSON object with title and text: {exc}") from exc
-            result = matcher.match(title, text, record.get("language"))
-            out = result.to_dict()
-            sys.stdout.write(
-                json.dumps(
-                    {
-                        "id": record.get("id"),
-                        "topics": out["topics"],
-                        "countries": out["countries"],
-                        "flagged": result.flagged,
-                        "reason": result.reason,
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
+            result = matcher.match(title, text, language, jurisdiction=own)
+            sys.stdout.write(_jsonl_line(record, result))
         return
     raw = _read_input(file)
     title, _, text = raw.partition("\n")
-    result = matcher.match(title.strip(), text, None)
+    result = matcher.match(title.strip(), text, None, jurisdiction=jurisdiction)
     if output_format is not OutputFormat.text:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
@@ -80,20 +106,24 @@ def match(
     if result.reason:
         typer.echo(f"why: {result.reason}")
     for hit in result.topics:
-        typer.echo(f"topic {hit.topic} (score {hit.score:.2f}): {', '.join(hit.terms)}")
+        typer.echo(f"topic {hit.topic} (score {hit.score:.2f} of 1): {', '.join(hit.terms)}")
+        explained = _explain(hit)
+        if explained:
+            typer.echo(f"    score from: {explained}")
         for evidence in hit.evidence:
             typer.echo(
                 f"    {evidence.field}[{evidence.start}:{evidence.end}] {evidence.term!r}  rule: {evidence.rule}"
             )
     if result.countries:
+        typer.echo(f"about: {' '.join(contract_countries(result)['countries']) or '-'}")
         typer.echo(
             "jurisdictions: "
             + ", ".join(
-                f"{c.code}{'*' if c.focus else ''} ({c.mentions}: {', '.join(c.surfaces[:3])})"
+                f"{c.code}{'*' if c.focus else ''} ({c.mentions}: {', '.join(c.surfaces[:3]) or 'source fallback'})"
                 for c in result.countries
             )
         )
-        typer.echo("  (* = the text is about it)")
+        typer.echo("  (* = the text is about it; 0 mentions = the source's own jurisdiction, the text names none)")
 
 
 def _extract_one(
@@ -119,7 +149,7 @@ def _extract_one(
         "fetched_at": fetched_at.isoformat(),
         "language": result.language,
         "topics": [{"topic": t["topic"], "score": t["score"], "terms": t["terms"]} for t in out["topics"]],
-        "countries": out["countries"],
+        **contract_countries(matched),
         "flagged": matched.flagged,
         "duplicate_of": None,
         "content_type": result.kind,

@@ -6,13 +6,12 @@ so that ``monitor items --since 7d`` and ``monitor digest --since 7d`` cannot di
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from monitor.config.names import country_codes, named_code, topic_ids, unknown
 from monitor.errors import UsageError
 
 if TYPE_CHECKING:
@@ -23,9 +22,6 @@ if TYPE_CHECKING:
 _AGE = re.compile(r"^(\d+)(min|h|d|w)$")
 _UNITS = {"min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 AGE_HELP = "an age such as 36h, 7d or 2w (30min for minutes)"
-
-# Close matches offered for a mistyped topic id or country code.
-SUGGESTIONS = 3
 
 
 def parse_age(value: str, option: str) -> timedelta:
@@ -59,21 +55,20 @@ def check_known(
     """``value`` if it is one of ``known``; else a UsageError naming it and its closest matches.
 
     ``given`` is the value as typed, when ``value`` is its normalised form; ``first`` are suggestions
-    better than spelling distance (the code of a country name).
+    better than spelling distance (the code of a country name). The check is ``monitor.config.names``',
+    the one that digest subscriptions get too.
     """
-    choices = sorted(set(known))
-    if value in choices:
-        return value
-    close = list(dict.fromkeys([*first, *difflib.get_close_matches(value, choices, n=SUGGESTIONS, cutoff=0.5)]))
-    hint = f"did you mean {', '.join(close[:SUGGESTIONS])}?" if close else f"known: {', '.join(choices) or 'none'}"
-    raise UsageError(f"{option} {given or value!r}: unknown {what}; {hint}")
+    problem = unknown(value, known, what, first=first)
+    if problem:
+        raise UsageError(f"{option} {given or value!r}: {problem}")
+    return value
 
 
 def topic_id(config: AppConfig, value: str | None, option: str = "--topic") -> str | None:
     """A topic id of the loaded watchlist (``config/watchlists.yaml``), or None when not given."""
     if value is None:
         return None
-    return check_known(value.strip(), (topic.id for topic in config.watchlist.topics), option, "topic id")
+    return check_known(value.strip(), topic_ids(config.watchlist), option, "topic id")
 
 
 def country_code(config: AppConfig, value: str | None, option: str = "--country") -> str | None:
@@ -81,8 +76,8 @@ def country_code(config: AppConfig, value: str | None, option: str = "--country"
     if value is None:
         return None
     given = value.strip()
-    codes = known_country_codes(config)
-    return check_known(given.upper(), codes, option, "country code", given=given, first=_named_code(given))
+    codes = country_codes(config.watchlist)
+    return check_known(given.upper(), codes, option, "country code", given=given, first=named_code(given))
 
 
 def item_filter(
@@ -105,38 +100,6 @@ def item_filter(
         source=source,
         since=parse_when(since),
         limit=limit,
+        # Flagged items (a topic's are all flagged) are listed by how much they are about a topic.
+        by_score=flagged or topic is not None,
     )
-
-
-def known_country_codes(config: AppConfig) -> frozenset[str]:
-    """What the jurisdiction matcher can tag: pycountry's codes plus those the lexicon defines (EU)."""
-    lexicon = config.watchlist.countries
-    extra = {*lexicon.aliases, *lexicon.demonyms, *lexicon.institutions}
-    for resolver in lexicon.resolvers:
-        extra.update(code for case in resolver.cases for code in (case.code, case.if_mentioned) if code)
-        if resolver.default:
-            extra.add(resolver.default)
-    return _iso_codes() | frozenset(extra)
-
-
-# Codes people type that ISO 3166-1 spells otherwise (the EU's own style guide uses both).
-_NOT_ISO = {"UK": "GB", "EL": "GR"}
-
-
-def _named_code(value: str) -> list[str]:
-    """The alpha-2 code of a country name or alpha-3 code (``Germany``, ``DEU``: DE), if it is one."""
-    import pycountry
-
-    if value.upper() in _NOT_ISO:
-        return [_NOT_ISO[value.upper()]]
-    try:
-        return [pycountry.countries.lookup(value).alpha_2]
-    except LookupError:
-        return []
-
-
-@lru_cache(maxsize=1)
-def _iso_codes() -> frozenset[str]:
-    import pycountry
-
-    return frozenset(country.alpha_2 for country in pycountry.countries)

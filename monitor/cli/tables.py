@@ -9,6 +9,15 @@ from rich.console import Console
 from rich.table import Table
 
 from monitor.storage.models import Article
+from monitor.storage.records import about_codes, mentioned_codes
+
+# Codes shown per cell; the rest is counted (a long report can name twenty countries).
+MAX_CODES = 6
+
+
+def _codes(codes: list[str]) -> str:
+    shown = " ".join(codes[:MAX_CODES])
+    return f"{shown} +{len(codes) - MAX_CODES}" if len(codes) > MAX_CODES else shown
 
 
 def items_table(articles: Iterable[Article], title: str | None = None) -> Table:
@@ -18,15 +27,17 @@ def items_table(articles: Iterable[Article], title: str | None = None) -> Table:
     table.add_column("lang", no_wrap=True)
     table.add_column("title", overflow="fold", max_width=60)
     table.add_column("topics", overflow="fold")
-    table.add_column("countries", overflow="fold")
+    table.add_column("countries", overflow="fold")  # what the item is about
+    table.add_column("mentioned", overflow="fold")
     for article in articles:
         table.add_row(
             article.published_at.strftime("%Y-%m-%d") if article.published_at else "",
             article.source_id,
             article.language or "",
             article.title,
-            ", ".join(t.topic for t in article.topics),
-            " ".join(c.code for c in sorted(article.countries, key=lambda c: c.rank)[:6]),
+            ", ".join(f"{t.topic} {t.score:.2f}" for t in article.topics),
+            _codes(about_codes(article.countries)),
+            _codes(mentioned_codes(article.countries)),
         )
     return table
 
@@ -46,7 +57,9 @@ def print_items(
     with repository.sessions() as session:
         articles = [
             article
-            for article in iter_items(session, ItemFilter(flagged=flagged_only, fetched_since=run_started))
+            for article in iter_items(
+                session, ItemFilter(flagged=flagged_only, fetched_since=run_started, by_score=flagged_only)
+            )
             if url_prefix is None or article.url.startswith(url_prefix)
         ]
         console = Console(width=160 if not Console().is_terminal else None)

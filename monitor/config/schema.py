@@ -90,7 +90,11 @@ class DigestSchedule(Strict):
 
 
 class Recipient(Strict):
-    """A digest subscriber; empty topic or country lists mean 'everything'."""
+    """A digest subscriber; empty topic or country lists mean 'everything'.
+
+    Its topic ids and country codes must be the watchlist's: ``load_config`` stops on a typo
+    (``monitor.config.names.check_subscriptions``), instead of a digest that is silently empty.
+    """
 
     email: str
     name: str = ""
@@ -107,10 +111,9 @@ class Recipient(Strict):
     @field_validator("countries")
     @classmethod
     def _countries(cls, value: list[str]) -> list[str]:
-        for code in value:
-            if not JURISDICTION.match(code):
-                raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 code or 'EU'")
-        return value
+        """Upper-cased here; whether each is a code the matcher tags (with close matches when not) is
+        checked against the watchlist when the config is loaded (``monitor.config.names``)."""
+        return [code.strip().upper() for code in value]
 
 
 class Smtp(Strict):

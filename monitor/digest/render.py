@@ -95,7 +95,11 @@ def topic_label(topic: str, labels: dict[str, str]) -> str:
 
 
 def group_entries(entries: list[Entry], labels: dict[str, str]) -> list[TopicGroup]:
-    """Topics with most items first, then jurisdictions likewise ('none named' last), newest items first."""
+    """Topics with most items first, then jurisdictions likewise ('none named' last).
+
+    Jurisdictions are those the items are about (``Entry.jurisdictions``). Within a group, items
+    come by the score of the group's topic, best first; ties newest first.
+    """
     by_topic: dict[str, dict[str, list[Entry]]] = {}
     for entry in entries:
         by_topic.setdefault(entry.group_topic, {}).setdefault(entry.group_jurisdiction, []).append(entry)
@@ -113,13 +117,19 @@ def group_entries(entries: list[Entry], labels: dict[str, str]) -> list[TopicGro
                     JurisdictionGroup(
                         code,
                         jurisdiction_label(code),
-                        sorted(codes[code], key=lambda e: (e.date is not None, e.date), reverse=True),
+                        by_score(codes[code]),
                     )
                     for code in ordered
                 ],
             )
         )
     return result
+
+
+def by_score(entries: list[Entry]) -> list[Entry]:
+    """Best score of the group's topic first; ties newest first."""
+    newest = sorted(entries, key=lambda e: (e.date is not None, e.date), reverse=True)
+    return sorted(newest, key=lambda e: e.score, reverse=True)
 
 
 @lru_cache(maxsize=1)

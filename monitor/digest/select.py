@@ -20,6 +20,7 @@ from monitor.config.schema import Recipient
 from monitor.digest.safety import plain, safe_url
 from monitor.digest.snippets import Segment, snippet
 from monitor.storage.models import Article, Digest, DigestItem, SourceRow
+from monitor.storage.records import about_codes
 
 # How far a window reaches back before its start. A crawl stamps flagged_at when its transaction
 # begins; an hour covers any commit delay (SQLite busy waits, slow PostgreSQL) with a wide margin.
@@ -47,8 +48,9 @@ class Subscription:
         return not self.countries or code in self.countries
 
     def accepts(self, article: Article) -> bool:
+        """A subscribed topic fired, and the item is about a subscribed jurisdiction (a mention is not enough)."""
         topics_ok = any(self.topic_ok(match.topic) for match in article.topics)
-        countries_ok = not self.countries or any(self.country_ok(c.code) for c in article.countries)
+        countries_ok = not self.countries or any(self.country_ok(code) for code in about_codes(article.countries))
         return topics_ok and countries_ok
 
 
@@ -69,7 +71,7 @@ class Entry:
     url: str | None
     source: str
     date: datetime | None
-    jurisdictions: tuple[str, ...]
+    jurisdictions: tuple[str, ...]  # what the item is about (the contract's ``countries``), most salient first
     topics: tuple[str, ...]
     terms: tuple[str, ...]
     group_topic: str
@@ -77,6 +79,13 @@ class Entry:
     snippet: tuple[Segment, ...]
     reason: str
     also: tuple[Copy, ...] = ()
+    # Topic scores in [0, 1], in ``topics`` order; a group lists its items by the score of its topic.
+    scores: tuple[float, ...] = ()
+
+    @property
+    def score(self) -> float:
+        """How much the item is about its group's topic (the best subscribed topic)."""
+        return dict(zip(self.topics, self.scores, strict=False)).get(self.group_topic, 0.0)
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,7 @@ def sent_since_flagged(session: Session, recipient: str, article_ids: Iterable[i
 
 def _entry(article: Article, subscription: Subscription, names: dict[str, str], copies: Sequence[Article]) -> Entry:
     topics = tuple(match.topic for match in article.topics)
-    codes = tuple(c.code for c in sorted(article.countries, key=lambda c: c.rank))
+    codes = tuple(about_codes(article.countries))
     group_topic = next((t for t in topics if subscription.topic_ok(t)), topics[0] if topics else "other")
     group_jurisdiction = next((c for c in codes if subscription.country_ok(c)), NO_JURISDICTION)
     terms = tuple(dict.fromkeys(term for match in article.topics for term in match.terms))
@@ -141,6 +150,7 @@ def _entry(article: Article, subscription: Subscription, names: dict[str, str], 
         group_jurisdiction=group_jurisdiction,
         snippet=tuple(snippet(body, evidence if article.text else (), terms)),
         reason=plain(article.reason),
+        scores=tuple(match.score for match in article.topics),
         also=tuple(
             Copy(plain(names.get(copy.source_id, copy.source_id)), safe_url(copy.url) or safe_url(copy.canonical_url))
             for copy in copies

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from monitor.storage.records import about_codes
 from monitor.storage.types import utcnow
 
 if TYPE_CHECKING:
@@ -63,10 +64,11 @@ def build_feed(
             _sub(entry, "published", _stamp(article.published_at))
         author = _sub(entry, "author")
         _sub(author, "name", source_names.get(article.source_id, article.source_id))
-        for topic in article.topics:
-            _sub(entry, "category", term=topic.topic)
-        for country in article.countries:
-            _sub(entry, "category", term=country.code, scheme="urn:iso:std:iso:3166")
+        for topic in article.topics:  # best score first
+            _sub(entry, "category", term=topic.topic, label=f"{topic.topic} ({topic.score:.2f})")
+        # The jurisdictions the story is about, not every country it mentions.
+        for code in about_codes(article.countries):
+            _sub(entry, "category", term=code, scheme="urn:iso:std:iso:3166")
         lines = [article.reason, article.summary]
         if story.copies:
             names = ", ".join(source_names.get(s, s) for s in story.also_reported_by) or "the same source"

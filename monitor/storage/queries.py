@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from monitor.storage.models import Article, ArticleCountry, TopicMatch
+from monitor.storage.records import about_codes, mentioned_codes
 
 # Rows fetched per round trip when streaming; keeps memory flat on a large export.
 STREAM_BATCH = 500
@@ -18,6 +20,12 @@ STREAM_BATCH = 500
 
 @dataclass(frozen=True)
 class ItemFilter:
+    """What to list. ``country``: items ABOUT that jurisdiction (not every item that mentions it).
+
+    ``by_score``: best topic score first (ties: newest first), the order of flagged items; else
+    newest first.
+    """
+
     flagged: bool = False
     topic: str | None = None
     country: str | None = None
@@ -25,6 +33,12 @@ class ItemFilter:
     since: datetime | None = None
     fetched_since: datetime | None = None
     limit: int | None = None
+    by_score: bool = False
+
+
+def best_score() -> ScalarSelect[float]:
+    """The article's best topic score, as a correlated scalar subquery (None when no topic fired)."""
+    return select(func.max(TopicMatch.score)).where(TopicMatch.article_id == Article.id).scalar_subquery()
 
 
 def item_query(spec: ItemFilter) -> Select[Article]:
@@ -35,7 +49,11 @@ def item_query(spec: ItemFilter) -> Select[Article]:
         query = query.where(exists().where(TopicMatch.article_id == Article.id, TopicMatch.topic == spec.topic))
     if spec.country:
         query = query.where(
-            exists().where(ArticleCountry.article_id == Article.id, ArticleCountry.code == spec.country.upper())
+            exists().where(
+                ArticleCountry.article_id == Article.id,
+                ArticleCountry.code == spec.country.upper(),
+                ArticleCountry.focus.is_(True),
+            )
         )
     if spec.source:
         query = query.where(Article.source_id == spec.source)
@@ -45,10 +63,22 @@ def item_query(spec: ItemFilter) -> Select[Article]:
         )
     if spec.fetched_since:
         query = query.where(Article.fetched_at >= spec.fetched_since)
-    query = query.order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+    newest = (Article.published_at.desc().nulls_last(), Article.id.desc())
+    query = query.order_by(best_score().desc().nulls_last(), *newest) if spec.by_score else query.order_by(*newest)
     if spec.limit:
         query = query.limit(spec.limit)
     return query
+
+
+def best_topic_score(article: Article) -> float:
+    """The score of the topic the article is most about (0 when none fired): what flagged items sort by."""
+    return max((topic.score for topic in article.topics), default=0.0)
+
+
+def by_best_score(articles: list[Article]) -> list[Article]:
+    """``articles`` by best topic score, ties newest first (as ``ItemFilter.by_score`` orders them)."""
+    newest = sorted(articles, key=lambda a: (a.published_at is not None, a.published_at, a.id or 0), reverse=True)
+    return sorted(newest, key=best_topic_score, reverse=True)
 
 
 def iter_items(session: Session, spec: ItemFilter) -> Iterator[Article]:
@@ -70,7 +100,8 @@ def to_item(article: Article) -> dict[str, Any]:
         "fetched_at": article.fetched_at.isoformat() if article.fetched_at else None,
         "language": article.language,
         "topics": [{"topic": t.topic, "score": round(t.score, 3), "terms": list(t.terms)} for t in article.topics],
-        "countries": [c.code for c in sorted(article.countries, key=lambda c: c.rank)],
+        "countries": about_codes(article.countries),
+        "mentioned_countries": mentioned_codes(article.countries),
         "flagged": bool(article.flagged),
         "duplicate_of": article.duplicate_of,
     }

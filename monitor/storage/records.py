@@ -7,9 +7,10 @@ carries them, and ``storage.matches`` writes them as they are.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from monitor.matching.result import CountryHit, MatchResult, TopicHit
@@ -29,9 +30,36 @@ class TopicRecord:
         return cls(hit.topic, hit.score, list(hit.terms), [evidence.to_dict() for evidence in hit.evidence])
 
 
+class CountryRow(Protocol):
+    """A stored country: a ``CountryRecord`` or an ``article_countries`` row."""
+
+    code: str
+    rank: int
+    mentions: int
+    focus: bool
+
+
+def about_codes(countries: Iterable[CountryRow]) -> list[str]:
+    """The item contract's ``countries``: the jurisdictions the item is about, most salient first."""
+    return [c.code for c in sorted(countries, key=lambda c: c.rank) if c.focus]
+
+
+def mentioned_codes(countries: Iterable[CountryRow]) -> list[str]:
+    """The item contract's ``mentioned_countries``: every code the text names, most salient first.
+
+    A fallback subject (the source's own jurisdiction for a text that names none) is stored with
+    ``mentions`` 0: the item is about it, but the text does not mention it.
+    """
+    return [c.code for c in sorted(countries, key=lambda c: c.rank) if c.mentions > 0]
+
+
 @dataclass
 class CountryRecord:
-    """A jurisdiction mentioned, as stored in ``article_countries``; rank 0 is the most salient."""
+    """A jurisdiction mentioned (or the fallback subject), as stored in ``article_countries``.
+
+    ``rank`` 0 is the most salient; ``focus``: the item is about it; ``mentions`` 0: not named in the
+    text, the source's own jurisdiction taken as the subject.
+    """
 
     code: str
     rank: int

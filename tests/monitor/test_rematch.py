@@ -116,3 +116,32 @@ def test_rematch_command_reports(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "rematched 2 articles: 1 newly flagged, 1 no longer flagged" in result.stdout
     assert "newly flagged: Aufsicht untersagt Drittlandtransfer" in result.stdout
+
+
+def test_rematch_takes_the_sources_jurisdiction_and_rewrites_what_an_item_is_about(tmp_path: Path) -> None:
+    from monitor.storage.records import CountryRecord
+
+    url = f"sqlite:///{tmp_path}/about.db"
+    repository = repository_for(url)
+    repository.ensure_source("meity", "MeitY", "ministry", "IN", "en")
+    text = "The ministry requires that personal data of citizens be stored on servers inside the country."
+    record = ArticleRecord(
+        canonical_url="https://meity.example/a",
+        url="https://meity.example/a",
+        source_id="meity",
+        title="Data localisation rules for cloud providers",
+        text=text,
+        language="en",
+        content_hash="m",
+    )
+    matcher = Matcher.build(REPO_ROOT / "config" / "watchlists.yaml")
+    first = matcher.match(record.title, text, "en", "IN")
+    record.flagged, record.reason = first.flagged, first.reason
+    record.topics = [TopicRecord(t.topic, t.score, list(t.terms)) for t in first.topics]
+    # Stored by an older matcher: the same codes and topics, but not marked as the subject.
+    record.countries = [CountryRecord("IN", 0, 0, False)]
+    repository.upsert_article(record)
+    rematch(repository.sessions, matcher)
+    with repository.sessions() as session:
+        (article,) = list(iter_items(session, ItemFilter()))
+        assert [(c.code, c.focus, c.mentions) for c in article.countries] == [("IN", True, 0)]

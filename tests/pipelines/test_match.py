@@ -32,3 +32,31 @@ def test_matcher_is_built_when_the_extraction_pool_starts(crawler: Crawler) -> N
     stage = build_from_crawler(MatchStage, crawler)
     crawler.signals.send_catch_log(pool_started)
     assert stage.matcher is not None
+
+
+def test_the_source_jurisdiction_reaches_the_matcher_as_the_fallback_subject(crawler: Crawler) -> None:
+    stage = build_from_crawler(MatchStage, crawler)
+    item = DocumentItem(url="https://meity.example/a", source_id="meity", body=b"", source_jurisdiction="IN")
+    item.title = "Data localisation rules for cloud providers"
+    item.text = "The ministry requires that personal data of citizens be stored on servers inside the country."
+    item.language = "en"
+    item = stage.process_item(item)
+    # The text names no jurisdiction: the source's is its subject, stored with no mention.
+    assert [(c.code, c.focus, c.mentions) for c in item.countries] == [("IN", True, 0)]
+    adhoc = DocumentItem(url="https://x.example/a", source_id="adhoc", body=b"")
+    adhoc.title, adhoc.text, adhoc.language = item.title, item.text, "en"
+    assert stage.process_item(adhoc).countries == [], "the ad-hoc crawl has no jurisdiction to fall back on"
+
+
+def test_an_article_page_carries_its_sources_jurisdiction(crawler: Crawler) -> None:
+    from scrapy.http import HtmlResponse, Request
+
+    from monitor.config.schema import Source
+    from spiders.source_spider import SourceSpider
+
+    source = Source(id="ndsa", name="NDSA", kind="regulator", jurisdiction="CN", feeds=["https://ndsa.example/f"])
+    spider = SourceSpider.from_crawler(crawler, sources=[])
+    request = Request("https://ndsa.example/a", meta={"source": source, "via": "feed"})
+    response = HtmlResponse(request.url, body=b"<html><title>x</title></html>", request=request)
+    (item,) = spider.parse_article(response)
+    assert item.source_jurisdiction == "CN"

@@ -75,6 +75,8 @@ def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
         (["items"], "--country", "UK", "GB"),
         (["search", "cloud"], "--country", "Germany", "DE"),
         (["feed", "--out", "OUT/feed.xml"], "--country", "EUR", "EU"),
+        (["match", "--jsonl", "/dev/null"], "--jurisdiction", "Germany", "DE"),
+        (["match", "/dev/null"], "--jurisdiction", "CHN", "CN"),
     ],
 )
 def test_unknown_topic_or_country_stops_with_one_line_and_close_matches(

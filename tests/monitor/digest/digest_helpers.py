@@ -43,7 +43,12 @@ class Corpus:
         duplicate_of: str | None = None,
         reason: str = "",
         url: str | None = None,
+        about: list[str] | None = None,
+        scores: list[float] | None = None,
     ) -> int:
+        """``about``: the codes the item is about (default: the first of ``countries``); ``scores``: of ``topics``."""
+        about = countries[:1] if about is None else about
+        scores = scores or [0.9 - i * 0.1 for i in range(len(topics))]
         canonical = f"https://{source}.example.org/news/{key}"
         record = ArticleRecord(
             canonical_url=canonical,
@@ -57,10 +62,10 @@ class Corpus:
             reason=reason or (f"{topics[0][0]}: {', '.join(topics[0][1])}" if topics else ""),
             duplicate_of=duplicate_of,
             topics=[
-                TopicRecord(t, 0.9 - i * 0.1, terms, [span(text, term) for term in terms if term in text])
-                for i, (t, terms) in enumerate(topics)
+                TopicRecord(t, score, terms, [span(text, term) for term in terms if term in text])
+                for score, (t, terms) in zip(scores, topics, strict=True)
             ],
-            countries=[CountryRecord(code, rank, 1, rank == 0) for rank, code in enumerate(countries)],
+            countries=[CountryRecord(code, rank, 1, code in about) for rank, code in enumerate(countries)],
         )
         self.repository.upsert_article(record)
         with self.repository.sessions.begin() as session:

@@ -14,6 +14,7 @@ from monitor.cli import _register
 from monitor.cli.app import app
 from monitor.storage.lock import run_lock
 from monitor.storage.models import Digest
+from tests.helpers.paths import CONFIG_DIR
 from tests.monitor.digest.digest_helpers import Corpus, MailServer, standard_corpus
 
 SOURCES = {
@@ -27,6 +28,8 @@ def config_dir(tmp_path: Path, port: int) -> Path:
     directory = tmp_path / "config"
     directory.mkdir()
     settings = {
+        # The subscriptions' topics and codes are checked against the watchlist at load.
+        "watchlists": str(CONFIG_DIR / "watchlists.yaml"),
         "schedules": [{"name": "all", "cron": "15 */3 * * *", "timezone": "Europe/Brussels"}],
         "digest": {
             "schedule": {"cron": "0 7 * * *", "timezone": "Europe/Brussels"},
