@@ -68,7 +68,7 @@ class Evidence:
     mass: float  # sum of the weights of distinct anchor spans (title x1.5)
     lead_mass: float  # the part of ``mass`` in the title or the lead
     in_title: bool
-    rules: int  # distinct rules that fired
+    rules: int  # distinct rules that fired, at most one per passage (topics.PASSAGE_WORDS)
     anchors: int  # distinct anchor spans
     policy_anchors: int  # of which with a policy-context term near
     chars: int  # length of title plus text

@@ -4,7 +4,8 @@ A rule fires at each occurrence of its anchor whose conditions hold (positive co
 window, no vetoing context, no topic exclusion nearby). A topic's evidence *mass* sums the weights
 of the distinct anchor spans that fired (title hits count more); a topic whose mass reaches its
 ``min_score`` is a candidate, and monitor/matching/relevance.py scores how much the text is about
-it (where the evidence sits, its density, how many rules agree, policy context near it, length).
+it (where the evidence sits, its density, how many rules agree across separate passages, policy
+context near it, length).
 The topic is reported when that score reaches its threshold.
 """
 
@@ -30,10 +31,9 @@ logger = logging.getLogger(__name__)
 TITLE_WEIGHT = 1.5
 # Evidence kept per topic: enough for an analyst to check, bounded for long PDFs.
 MAX_EVIDENCE = 20
-# Anchors this many words apart or closer are one passage (one statement), see _topic_hit.
-PASSAGE_WORDS = 8
-# A passage weighs its strongest anchor plus this share of the others.
-PASSAGE_EXTRA = 0.5
+# Anchors this many words apart or closer are one passage (one statement, the same sentence
+# roughly, as relevance.POLICY_WINDOW): distinct rules count as agreeing evidence only across passages.
+PASSAGE_WORDS = relevance.POLICY_WINDOW
 
 # Payload slots: which part of a rule a term belongs to.
 ANCHOR = -1
@@ -207,45 +207,34 @@ class TopicMatcher:
         # Score distinct anchor spans once (several rules may fire on "data localisation law").
         best_per_span: dict[tuple[str, int, int], float] = {}
         policy_spans: set[tuple[str, int, int]] = set()
-        span_rules: dict[tuple[str, int, int], set[str]] = defaultdict(set)
         field_of: dict[str, Field] = {}
-        for weight, rule, fld, anchor, _ctx, near_policy in entries:
+        for weight, _rule, fld, anchor, _ctx, near_policy in entries:
             key = (fld.name, anchor.start, anchor.end)
             best_per_span[key] = max(best_per_span.get(key, 0.0), weight)
-            span_rules[key].add(rule.id)
             field_of[fld.name] = fld
             if near_policy:
                 policy_spans.add(key)
-        # Overlapping spans ("data localisation" inside "data localisation law") count once, and
-        # spans within PASSAGE_WORDS of each other form one passage: "transfers of personal data to
-        # third countries" is one statement even when three rules fire on its parts. A passage
-        # weighs its strongest span plus PASSAGE_EXTRA of the others; rules agree only across passages.
+        # Overlapping spans ("data localisation" inside "data localisation law") count once.
+        # Spans within PASSAGE_WORDS of each other are one passage (one statement): several rules
+        # firing on the parts of "transfers of personal data to third countries" do not agree.
         mass = lead = 0.0
-        anchors = with_policy = 0
+        anchors = with_policy = passages = 0
         last: tuple[str, int, int] | None = None
-        passages: list[tuple[float, float, set[str]]] = []  # (strongest, others, rules)
         for key in sorted(best_per_span, key=lambda k: (k[0], k[1], -k[2])):
             if last is not None and key[0] == last[0] and key[1] < last[2]:
                 continue
-            weight = best_per_span[key]
-            same = (
-                last is not None
-                and key[0] == last[0]
-                and field_of[key[0]].distance(last[2], key[1], PASSAGE_WORDS) <= PASSAGE_WORDS
-            )
-            if same:
-                top, rest, rules = passages[-1]
-                passages[-1] = (max(top, weight), rest + min(top, weight), rules | span_rules[key])
-            else:
-                passages.append((weight, 0.0, set(span_rules[key])))
-            share = weight if not same else None
+            if (
+                last is None
+                or key[0] != last[0]
+                or field_of[key[0]].distance(last[2], key[1], PASSAGE_WORDS) > PASSAGE_WORDS
+            ):
+                passages += 1
+            mass += best_per_span[key]
             if key[0] == "title" or key[1] < relevance.LEAD_CHARS:
-                lead += weight
+                lead += best_per_span[key]
             anchors += 1
             with_policy += key in policy_spans
             last = key
-            del share
-        mass = sum(top + PASSAGE_EXTRA * rest for top, rest, _r in passages)
         if mass < topic.min_score:
             return None
         feats = relevance.features(
@@ -254,7 +243,7 @@ class TopicMatcher:
                 lead_mass=lead,
                 in_title=any(e[2].name == "title" for e in entries),
                 # Rules agreeing on one passage are one piece of evidence, not several.
-                rules=min(len({e[1].id for e in entries}), len(passages)),
+                rules=min(len({e[1].id for e in entries}), passages),
                 anchors=anchors,
                 policy_anchors=with_policy,
                 chars=chars,

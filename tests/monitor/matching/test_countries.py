@@ -38,6 +38,9 @@ def codes(matcher: Matcher, title: str, text: str = "", language: str | None = N
         ("European startups raised money.", set()),
         ("European startups welcomed the GDPR.", {"EU"}),
         ("Diário Oficial da União publica decreto.", {"BR"}),
+        # German courts are German jurisdiction, named or abbreviated (case titles: "VG Köln - 13 K 1/22")
+        ("Das Oberverwaltungsgericht bestätigte den Bescheid.", {"DE"}),
+        ("BGH - VI ZR 10/24: Kontrollverlust ist ein Schaden.", {"DE"}),
         ("ICO token sale raised millions.", set()),
         ("The ICO fined the retailer for a data breach.", {"GB"}),
         ("The CAC 40 index rose.", set()),

@@ -57,6 +57,22 @@ def test_rules_agreeing_on_one_span_count_once(watchlists_path: Path) -> None:
     assert hit.features["rules"] == 0.0 and hit.score < relevance.DEFAULT_THRESHOLD
 
 
+def test_rules_agreeing_on_one_passage_count_once(watchlists_path: Path) -> None:
+    # Several rules fire on different parts of one sentence: one statement, not agreeing evidence;
+    # the same evidence in two separate passages is.
+    every_candidate = TopicMatcher.from_file(watchlists_path)
+    every_candidate.thresholds = [0.0] * len(every_candidate.thresholds)
+    sentence = "The controller made international data transfers of personal data to third countries. "
+
+    def hit(text: str):
+        return next(h for h in every_candidate.match("", text) if h.topic == "cross_border_transfers")
+
+    one = hit(FILLER + sentence + FILLER)
+    assert len({e.rule for e in one.evidence}) > 1 and one.features["rules"] == 0.0
+    two = hit(FILLER + "It made international data transfers. " + FILLER + sentence + FILLER)
+    assert two.features["rules"] >= 1.0 and two.score > one.score
+
+
 def test_learned_weights_are_read_without_scikit_learn(tmp_path: Path) -> None:
     path = tmp_path / "relevance.json"
     path.write_text(json.dumps({"weights": {"bias": -1.0, "lead": 2.0}}), encoding="utf-8")
@@ -160,6 +176,20 @@ def test_policy_context_comes_from_the_watchlist(tmp_path: Path) -> None:
             "Ley de transparencia: el ministerio deberá publicar los datos",
             "El acceso a la información pública obliga al Gobierno a dar acceso a los datos de las subvenciones.",
         ),
+        # the duty to inform about transfers, one point of a transparency or access-request case
+        (
+            "Bank reprimanded over reply to access request",
+            "The reply lacked information about the transfer of personal data to third countries, the DPA found.",
+        ),
+        (
+            "Airline's privacy notice found too vague",
+            "The privacy notice did not say that passenger data is transferred to countries outside the EU.",
+        ),
+        # "data retention" as a company's retention period, not telecom data kept for the state
+        (
+            "Insurer told to delete old claim files",
+            "The DPA found the claims were kept longer than the insurer's data retention policy allowed.",
+        ),
     ],
 )
 def test_failure_class_traps(matcher: Matcher, title: str, text: str) -> None:
@@ -226,6 +256,28 @@ def test_failure_class_traps(matcher: Matcher, title: str, text: str) -> None:
             "NetzDG: Bußgeld gegen Telegram",
             "Das Bundesamt für Justiz verhängte ein Bußgeld, weil Meldewege fehlten.",
             "platform_regulation",
+        ),
+        (
+            "Senators want to regulate online platforms like utilities",
+            "The proposal would impose common-carrier duties on the largest services.",
+            "platform_regulation",
+        ),
+        (
+            "Korea's regulator fines Google over in-app payment rules",
+            "The company forced developers to use its own billing system.",
+            "platform_regulation",
+        ),
+        # a citation of the GDPR's transfer articles (Chapter V)
+        (
+            "Court upholds fine against cloud provider",
+            "The provider breached Art. 46 GDPR when it relied on contracts that offered no safeguards.",
+            "cross_border_transfers",
+        ),
+        # German inflection: "in die Vereinigten Staaten"
+        (
+            "Landesbeauftragte rügt Schule",
+            "Die Schülerdaten wurden ohne Garantien in die Vereinigten Staaten übermittelt.",
+            "cross_border_transfers",
         ),
     ],
 )
