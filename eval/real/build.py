@@ -507,22 +507,32 @@ def take_articlemd(items: list[dict]) -> list[dict]:
     return sorted(got, key=lambda d: d["id"])
 
 
+def _front_matter(blob: bytes) -> tuple[str, str] | None:
+    """(front matter, body) of a Markdown post with a ``---`` YAML header, or None."""
+    m = re.match(r"---\n(.*?)\n---\n(.*)", blob.decode("utf-8", "replace"), re.S)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def _markdown_to_text(body: str) -> str:
+    """Markdown (and inline HTML) to plain text: no images, tags, link targets, bold or headings."""
+    body = re.sub(r"<[^>]+>", " ", _MD_IMG.sub("", body))
+    body = _MD_LINK.sub(r"\1", body).replace("**", "")
+    return re.sub(r"^#+\s*", "", body, flags=re.M)
+
+
 def load_simpleanalytics(r: Repo) -> list[dict]:
     paths = [p for p in r.ls("_posts/") if p.endswith(".md")]
     blobs = r.read_many(paths)
     out = []
     for p in paths:
-        md = blobs[p].decode("utf-8", "replace")
-        m = re.match(r"---\n(.*?)\n---\n(.*)", md, re.S)
-        if not m:
+        parsed = _front_matter(blobs[p])
+        if parsed is None:
             continue
-        front, body = m.groups()
+        front, body = parsed
         t = re.search(r'^title:\s*"?(.*?)"?\s*$', front, re.M)
         lang = re.search(r"^lang:\s*(\w+)", front, re.M)
         body = re.sub(r"\{%.*?%\}", "", body, flags=re.S)
-        body = re.sub(r"<[^>]+>", " ", _MD_IMG.sub("", body))
-        body = _MD_LINK.sub(r"\1", body).replace("**", "")
-        body = re.sub(r"^#+\s*", "", body, flags=re.M)
+        body = _markdown_to_text(body)
         slug = Path(p).stem
         out.append(
             item(
@@ -554,20 +564,17 @@ def load_safespring(r: Repo) -> list[dict]:
     blobs = r.read_many(paths)
     out = []
     for p in paths:
-        md = blobs[p].decode("utf-8", "replace")
-        m = re.match(r"---\n(.*?)\n---\n(.*)", md, re.S)
-        if not m:
+        parsed = _front_matter(blobs[p])
+        if parsed is None:
             continue
-        front, body = m.groups()
+        front, body = parsed
         lang = re.search(r'^language:\s*"?(\w+)', front, re.M)
         if not lang or lang.group(1).lower() != "en" or Path(p).stem in SAFESPRING_SKIP:
             continue
         t = re.search(r'^title:\s*"?(.*?)"?\s*$', front, re.M)
         intro = re.search(r'^intro:\s*"?(.*?)"?\s*$', front, re.M)
         body = re.sub(r"\{\{<.*?>\}\}", " ", body, flags=re.S)
-        body = re.sub(r"<[^>]+>", " ", _MD_IMG.sub("", body))
-        body = _MD_LINK.sub(r"\1", body).replace("**", "")
-        body = re.sub(r"^#+\s*", "", body, flags=re.M)
+        body = _markdown_to_text(body)
         if intro and intro.group(1):
             body = intro.group(1) + "\n\n" + body
         if len(body.strip()) < 200:

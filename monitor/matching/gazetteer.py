@@ -114,21 +114,18 @@ def build_gazetteer(lexicon: CountryLexicon) -> list[tuple[Term, object]]:
             return
         items.append((term, Place(code, kind, _capitalized(term), term.key in lexicon.person_names)))
 
-    for code, terms in lexicon.institutions.items():
-        for term in terms:
-            add(term, code, "institution")
-    for code, terms in lexicon.laws.items():
-        for term in terms:
-            add(term, code, "law")
-    for code, terms in lexicon.aliases.items():
-        for term in terms:
-            add(term, code, "alias")
-    for code, terms in lexicon.places.items():
-        for term in terms:
-            add(term, code, "place")
-    for code, terms in lexicon.self_reference.items():
-        for term in terms:
-            add(term, code, "self")
+    # Curated entries, in this order (it decides which entry a repeated name keeps).
+    curated = (
+        (lexicon.institutions, "institution"),
+        (lexicon.laws, "law"),
+        (lexicon.aliases, "alias"),
+        (lexicon.places, "place"),
+        (lexicon.self_reference, "self"),
+    )
+    for table, kind in curated:
+        for code, terms in table.items():
+            for term in terms:
+                add(term, code, kind)
     seen: set[tuple[str, str]] = set()
     for name, code in _pycountry_names():
         try:
