@@ -18,7 +18,9 @@ a subject merely as the frame of a member state's decision (its law, its court's
 from __future__ import annotations
 
 import bisect
+import hashlib
 import logging
+import pickle
 import re
 from collections import defaultdict
 from collections.abc import Hashable
@@ -126,7 +128,11 @@ class CountryMatcher:
 
     def __init__(self, lexicon: CountryLexicon) -> None:
         self.lexicon = lexicon
-        self._items = build_gazetteer(lexicon)
+        # pycountry's names in every locale, parsed: a pure function of the lexicon, so cached.
+        from monitor.matching.cache import cached
+
+        key = hashlib.sha256(pickle.dumps(lexicon, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+        self._items = cached("gazetteer", key, lambda: build_gazetteer(lexicon))
         self._caps_unsafe = {s.casefold() for s in lexicon.caps_unsafe}
         self._preps = set(lexicon.language_preps)
         self._function_words = languages.function_words()

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from monitor.matching import languages
 
@@ -111,7 +112,27 @@ def _tables() -> _Tables:
 
 @lru_cache(maxsize=2)
 def _tables_for(script_ranges: tuple[tuple[int, int], ...]) -> _Tables:
-    # Keyed by the ranges, so a language registered at run time (tests) gets its own tables.
+    # Keyed by the ranges, so a language registered at run time (tests) gets its own tables; on
+    # disk also by opencc's dictionary, whose Traditional -> Simplified map goes into them.
+    from monitor.matching.cache import cached
+
+    key = repr(script_ranges).encode() + b"\0" + _opencc_stamp()
+    return cached("fold-tables", key, lambda: _build_tables(script_ranges))
+
+
+def _opencc_stamp() -> bytes:
+    """Which opencc dictionary is installed, without importing opencc (a cache key)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or spec.origin is None:
+        return b"no-opencc"
+    package = Path(spec.origin).parent
+    parts = [f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in sorted(package.rglob("*.txt"))]
+    return "|".join(parts).encode() or str(Path(spec.origin).stat().st_mtime_ns).encode()
+
+
+def _build_tables(script_ranges: tuple[tuple[int, int], ...]) -> _Tables:
     t2s = _t2s_chars()
     translate: dict[int, str] = {}
     special: dict[str, str] = {}

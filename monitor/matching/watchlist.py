@@ -359,9 +359,27 @@ def _subject(path: Path, raw: Any) -> dict[str, tuple[Term, ...]]:
 
 
 def load_watchlist(path: Path) -> Watchlist:
-    """Read the file as every config file is read (``read_yaml``), then validate it."""
+    """Read the file as every config file is read (``read_yaml``), then validate it.
+
+    The parsed result is kept in the matcher cache (``monitor.matching.cache``), keyed by the
+    file's bytes and the registered languages; a file that does not parse is never cached.
+    """
+    from monitor.matching.cache import cached
+
     path = Path(path)
-    return parse_watchlist(read_yaml(path), path)
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return parse_watchlist(read_yaml(path), path)  # read_yaml says what is wrong with the file
+    key = b"\0".join(
+        [
+            str(path).encode(),
+            repr(languages.fold_ranges()).encode(),
+            repr(languages.watchlist_codes()).encode(),
+            content,
+        ]
+    )
+    return cached("watchlist", key, lambda: parse_watchlist(read_yaml(path), path))
 
 
 def parse_watchlist(parsed: object, path: Path) -> Watchlist:
