@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, ParamSpec, TypeVar
@@ -37,6 +37,15 @@ Outcome = Literal["inserted", "updated", "unchanged"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+_T = TypeVar("_T")
+
+# Values bound in one ``IN (...)``: well under SQLite's and psycopg's parameter limits.
+IN_CHUNK = 500
+
+
+def _chunks(values: list[_T]) -> Iterator[list[_T]]:
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]
 
 
 def _storage_errors(method: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -106,8 +115,8 @@ class Repository:
         urls = list(dict.fromkeys(canonical_urls))
         found: set[str] = set()
         with self.sessions() as session:
-            for start in range(0, len(urls), 500):
-                chunk = [clean_url(url) for url in urls[start : start + 500]]
+            for batch in _chunks(urls):
+                chunk = [clean_url(url) for url in batch]
                 found.update(session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk))))
                 # A pruned article counts as stored: a sitemap listing it must not bring it back.
                 found.update(session.scalars(select(PrunedUrl.canonical_url).where(PrunedUrl.canonical_url.in_(chunk))))
@@ -122,8 +131,7 @@ class Repository:
         urls = list(dict.fromkeys(canonical_urls))
         found: dict[str, datetime] = {}
         with self.sessions() as session:
-            for start in range(0, len(urls), 500):
-                chunk = urls[start : start + 500]
+            for chunk in _chunks(urls):
                 rows = session.execute(
                     select(Article.canonical_url, Article.fetched_at).where(Article.canonical_url.in_(chunk))
                 )
@@ -252,9 +260,8 @@ class Repository:
             if source_ids is None:
                 return set(session.scalars(query))
             found: set[str] = set()
-            ids = list(source_ids)
-            for start in range(0, len(ids), 500):
-                found.update(session.scalars(query.where(Endpoint.source_id.in_(ids[start : start + 500]))))
+            for chunk in _chunks(list(source_ids)):
+                found.update(session.scalars(query.where(Endpoint.source_id.in_(chunk))))
             return found
 
     @_storage_errors
@@ -397,8 +404,7 @@ class Repository:
             if dry_run:
                 return len(doomed)
             now = utcnow()
-            for start in range(0, len(doomed), 500):
-                chunk = doomed[start : start + 500]
+            for chunk in _chunks(doomed):
                 urls = [url for _id, url in chunk]
                 known = set(session.scalars(select(PrunedUrl.canonical_url).where(PrunedUrl.canonical_url.in_(urls))))
                 session.add_all(PrunedUrl(canonical_url=url, pruned_at=now) for url in urls if url not in known)
