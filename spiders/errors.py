@@ -50,6 +50,12 @@ UNSAFE_MARK = "loopback or private address"
 WAIT_MARK = "asked us to wait"
 
 
+class UnsafeAddressError(Exception):
+    """Base of every refusal of an internal or unresolvable address, wherever it is raised (the
+    request middleware, the resolver at connection time): classified as ``unsafe_address`` by type.
+    Subclass it together with the exception type the raising layer needs (IgnoreRequest, DNSLookupError)."""
+
+
 class HostSkipped(IgnoreRequest):
     """A request not sent because its host is left alone for this run, with the reason's class."""
 
@@ -111,6 +117,8 @@ def classify_exception(exc: BaseException) -> tuple[str, str]:
     name = type(exc).__name__
     text = str(exc).strip()
     message = text.splitlines()[0] if text else name
+    if any(isinstance(link, UnsafeAddressError) for link in _chain(exc)):
+        return UNSAFE, message
     if isinstance(exc, CannotResolveHostError | net_error.DNSLookupError):
         return DNS, f"DNS lookup failed: {message}"
     if isinstance(exc, DownloadCancelledError | CancelledError):
