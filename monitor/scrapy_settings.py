@@ -40,6 +40,7 @@ def scrapy_settings(
 ) -> dict[str, Any]:
     """Every politeness and safety rule of a crawl, expressed as Scrapy settings."""
     from pipelines import ITEM_PIPELINES
+    from spiders.resolver import GATED_HANDLER
 
     polite = config.settings.politeness
     settings: dict[str, Any] = dict(DEFAULTS)
@@ -74,8 +75,21 @@ def scrapy_settings(
             "REMOTE_CONTROL_ENABLED": False,
             "EXTENSIONS_BASE": _without_unused("EXTENSIONS_BASE"),
             "EXTENSIONS": {"spiders.extensions.progress.CrawlProgress": 500},
-            # Only http(s): a link to file:///etc/passwd or an s3 bucket is never followed.
-            "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
+            # Only http(s): a link to file:///etc/passwd or an s3 bucket is never followed. And only
+            # through Scrapy's HTTP/1.1 handler, whose connections take their addresses from
+            # TWISTED_DNS_RESOLVER (spiders.resolver): the address check is made on the address
+            # actually connected to. A proxy would resolve names itself, so none is used, not even
+            # one from the environment (HTTP_PROXY, HTTPS_PROXY).
+            "DOWNLOAD_HANDLERS": {
+                "file": None,
+                "data": None,
+                "ftp": None,
+                "s3": None,
+                "http": GATED_HANDLER,
+                "https": GATED_HANDLER,
+            },
+            "TWISTED_DNS_RESOLVER": "spiders.resolver.GatedResolver",
+            "HTTPPROXY_ENABLED": False,
             "DOWNLOADER_MIDDLEWARES_BASE": _without_unused("DOWNLOADER_MIDDLEWARES_BASE"),
             "DOWNLOADER_MIDDLEWARES": {
                 "spiders.middlewares.safety.PrivateAddressMiddleware": 60,
@@ -84,6 +98,10 @@ def scrapy_settings(
                 "spiders.middlewares.robots.StrictRobotsTxtMiddleware": 100,
                 "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
                 "spiders.middlewares.retry.BackoffRetryMiddleware": 550,
+                "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+                "spiders.middlewares.redirect.CheckedMetaRefreshMiddleware": 580,
+                "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+                "spiders.middlewares.redirect.CheckedRedirectMiddleware": 600,
             },
             "ITEM_PIPELINES": dict(ITEM_PIPELINES),
             # A dropped item is logged as its reason alone, at the level its DropItem names
@@ -97,6 +115,7 @@ def scrapy_settings(
             "MONITOR_ALLOW_PRIVATE": allow_private or config.settings.allow_private_addresses,
             "MONITOR_ALLOWED_HOSTS": [*config.settings.allowed_private_hosts, *(allowed_hosts or [])],
             "MONITOR_MAX_PAGES_PER_LISTING": polite.max_pages_per_listing,
+            "MONITOR_MAX_ENTRIES_PER_FEED": polite.max_entries_per_feed,
         }
     )
     settings.update(overrides or {})

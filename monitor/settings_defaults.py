@@ -22,8 +22,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-# Crawl loopback, private and link-local addresses (--allow-private, allow_private_addresses).
-# Read by spiders.middlewares.safety.PrivateAddressMiddleware.
+# Crawl loopback, private, link-local and other internal addresses (--allow-private,
+# allow_private_addresses). Read by spiders.resolver.AddressGate, the check made on the address a
+# connection uses, and by spiders.middlewares.safety.PrivateAddressMiddleware, its early refusal.
 MONITOR_ALLOW_PRIVATE = False
 # "host:port" strings exempt from that check (allowed_private_hosts; the demo's own server).
 MONITOR_ALLOWED_HOSTS: tuple[str, ...] = ()
@@ -33,6 +34,17 @@ MONITOR_DB_URL: str | None = None
 
 # Extraction processes (pipelines.extract); 0 extracts in the reactor thread, as `monitor extract` does.
 MONITOR_EXTRACT_WORKERS = os.cpu_count() or 1
+
+# Worker processes that parse feeds (spiders.feed_pool); 0 parses them in the reactor thread,
+# unbounded. Each worker's address space may grow MONITOR_FEED_MEMORY_MB over its idle size, and
+# each feed gets MONITOR_FEED_SECONDS of CPU; past either, the feed fails as not_a_feed.
+MONITOR_FEED_WORKERS = 1
+MONITOR_FEED_MEMORY_MB = 256
+MONITOR_FEED_SECONDS = 30.0
+
+# Entries of one feed requested per run at most, newest first (max_entries_per_feed, politeness or
+# per source); the rest on later runs. Read by spiders.source_spider.
+MONITOR_MAX_ENTRIES_PER_FEED = 200
 
 # Pages of one listing followed at most when the listing sets no max_pages (max_pages_per_listing).
 # Read by spiders.source_spider.

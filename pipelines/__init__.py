@@ -8,6 +8,7 @@ ITEM_PIPELINES: dict[str, int] = {
     "pipelines.normalize.NormalizeUrlStage": 100,
     "pipelines.skip_stored.SkipStoredStage": 200,
     "pipelines.extract.ExtractStage": 300,
+    "pipelines.clean_text.CleanTextStage": 350,
     "pipelines.near_duplicate.NearDuplicateStage": 500,
     "pipelines.match.MatchStage": 600,
     "pipelines.store.StoreStage": 900,

@@ -18,7 +18,7 @@ from monitor.extraction.document import detect_kind
 from monitor.stats import ARTICLES_SKIPPED_STORED, ENDPOINTS_FAILED, PAGES_FETCHED, PAGES_NOT_MODIFIED
 from monitor.storage import Repository
 from monitor.storage.records import EndpointResult
-from monitor.urls import canonical_url
+from monitor.urls import InvalidURL, canonical_url, checked_url
 from spiders import errors
 from spiders.database import crawl_repository
 from spiders.discovery import looks_like_article
@@ -27,10 +27,13 @@ from spiders.items import DocumentItem
 
 log = logging.getLogger(__name__)
 
-# Article failures that a later run cannot undo: refused by the site's robots.txt or by our own
-# address check. They keep nothing unpromoted; a source with one such link would otherwise never
-# get a conditional GET again.
-DELIBERATE_REFUSALS = frozenset({errors.ROBOTS_DENIED, errors.UNSAFE})
+# Article failures that a later run cannot undo: refused by the site's robots.txt, by our own
+# address check or by the URL gate (a redirect to a malformed URL). They keep nothing unpromoted;
+# a source with one such link would otherwise never get a conditional GET again.
+DELIBERATE_REFUSALS = frozenset({errors.ROBOTS_DENIED, errors.UNSAFE, errors.INVALID_URL})
+
+# Stats of links refused by the URL gate (``monitor.urls.checked_url``): in all, and per source (+ "/<id>").
+LINKS_INVALID = f"links/{errors.INVALID_URL}"
 
 # Article pages are fetched after the feeds and listings that name them, so a run that is cut
 # short (timeout, page limit) has at least polled every source once.
@@ -110,6 +113,9 @@ class MonitorSpider(scrapy.Spider):
         meta: dict[str, Any] | None = None,
         cb_kwargs: dict[str, Any] | None = None,
     ) -> scrapy.Request:
+        """A request for a feed, sitemap or listing. ``url`` is a configured one (checked when the
+        config is loaded) or a found one that ``checked_links`` let through; it stays the endpoint's
+        key, and the request is for the form the URL gate returns."""
         headers: dict[str, str] = {}
         if conditional:
             state = self.repository.endpoint_state(url)
@@ -124,7 +130,7 @@ class MonitorSpider(scrapy.Spider):
         }
         request_meta.update(meta or {})
         return scrapy.Request(
-            url,
+            checked_url(url),
             callback=callback,
             errback=self.endpoint_failed,
             headers=headers,
@@ -151,7 +157,9 @@ class MonitorSpider(scrapy.Spider):
         )
         return True
 
-    def endpoint_ok(self, response: Response, items_seen: int, newest: datetime | None) -> None:
+    def endpoint_ok(
+        self, response: Response, items_seen: int, newest: datetime | None, note: str | None = None
+    ) -> None:
         endpoint = response.meta["endpoint"]
         self.crawler.stats.inc_value(f"endpoints/{endpoint['kind']}/ok")
         self.repository.record_endpoint(
@@ -164,6 +172,7 @@ class MonitorSpider(scrapy.Spider):
                 last_modified=_header(response, "Last-Modified") if self.record_validators else None,
                 items_seen=items_seen,
                 newest_item_at=newest,
+                note=note,
                 run_id=self.run_id,
             )
         )
@@ -209,12 +218,45 @@ class MonitorSpider(scrapy.Spider):
         if "endpoint" in meta:
             self.endpoint_broken(meta, error_class, cause, status=getattr(response, "status", None))
 
+    # -- links ---------------------------------------------------------------------------
+    def refuse_link(self, source_id: str, error: InvalidURL, via: str, found_on: str | None = None) -> None:
+        """One link refused by the URL gate: one log line naming it and why, counted in the stats;
+        the page it was found on and the rest of its links go on."""
+        self.crawler.stats.inc_value(LINKS_INVALID)
+        self.crawler.stats.inc_value(f"{LINKS_INVALID}/{source_id}")
+        where = f" on {found_on}" if found_on else ""
+        log.warning("source %s: %s link refused%s: %s (%s)", source_id, via, where, error, errors.INVALID_URL)
+
+    def checked_links(self, source_id: str, urls: Iterable[str], via: str, found_on: str | None = None) -> list[str]:
+        """The links that pass the URL gate, in the form it returns; each other one is refused by itself."""
+        kept: list[str] = []
+        for url in urls:
+            try:
+                kept.append(checked_url(url))
+            except InvalidURL as error:
+                self.refuse_link(source_id, error, via, found_on)
+        return kept
+
     # -- articles ------------------------------------------------------------------------
     def article_requests(
-        self, source: CrawlSource, links: Iterable[tuple[str, dict[str, Any]]], via: str
+        self,
+        source: CrawlSource,
+        links: Iterable[tuple[str, dict[str, Any]]],
+        via: str,
+        found_on: str | None = None,
     ) -> Iterator[scrapy.Request]:
-        """Requests for the links not stored yet and not requested earlier in this run."""
-        pending = [(url, canonical_url(url), extra) for url, extra in links]
+        """Requests for the links not stored yet and not requested earlier in this run.
+
+        Each link passes the URL gate first: a malformed one is refused alone (``refuse_link``).
+        """
+        pending: list[tuple[str, str, dict[str, Any]]] = []
+        for url, extra in links:
+            try:
+                checked = checked_url(url)
+            except InvalidURL as error:
+                self.refuse_link(source.id, error, via, found_on)
+                continue
+            pending.append((checked, canonical_url(checked), extra))
         stored = self.repository.stored_urls(
             canonical for _url, canonical, extra in pending if not extra.get("feed_updated")
         )
@@ -231,8 +273,14 @@ class MonitorSpider(scrapy.Spider):
             )
 
     def stored_fetch_times(self, urls: Iterable[str]) -> dict[str, datetime]:
-        """canonical URL -> when the stored copy was fetched, for the given URLs that are stored."""
-        canonicals = {canonical_url(url) for url in urls}
+        """canonical URL -> when the stored copy was fetched, for the given URLs that are stored
+        (a URL the gate refuses is not stored, and is refused when its request is made)."""
+        canonicals: set[str] = set()
+        for url in urls:
+            try:
+                canonicals.add(canonical_url(url))
+            except InvalidURL:
+                continue
         return self.repository.stored_fetch_times(canonicals) if canonicals else {}
 
     def parse_article(self, response: Response) -> Iterator[DocumentItem]:

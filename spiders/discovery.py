@@ -7,6 +7,9 @@ import re
 
 from parsel import Selector
 from scrapy.http import TextResponse
+from scrapy.utils.response import get_base_url
+
+from monitor.urls import join_url
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+xml", "application/rdf+xml")
 # Pages that announce themselves as articles; listings and section pages do not.
@@ -37,14 +40,16 @@ FEED_PATH = re.compile(r"(\.rss|\.atom|/feed/?|/rss/?|rss\.xml|atom\.xml|feed\.x
 
 
 def feed_links(response: TextResponse) -> list[str]:
+    """The page's feeds, resolved but not checked: the spider passes each through the URL gate."""
+    base = get_base_url(response)
     urls: list[str] = []
     for link in response.xpath("//link[@rel='alternate' and @href]"):
         kind = (link.attrib.get("type") or "").lower()
         if kind in FEED_TYPES:
-            urls.append(response.urljoin(link.attrib["href"]))
+            urls.append(join_url(base, link.attrib["href"]))
     for href in response.xpath("//a/@href").getall():
         if FEED_PATH.search(href.strip()):
-            urls.append(response.urljoin(href.strip()))
+            urls.append(join_url(base, href))
     return list(dict.fromkeys(urls))
 
 

@@ -1,11 +1,17 @@
 """Maps a failed fetch to one of the error classes that the source-health report shows.
 
 Third-party exceptions (Twisted, Scrapy, pyOpenSSL) are translated here and nowhere else, so the
-rest of the code speaks only in these names.
+rest of the code speaks only in these names. The class is decided by the exception's type (and the
+types it was raised from), never by its message: a message carries the URL, and a URL may say
+anything ("/news/robots-and-ai.html", "/tls-guidance"). Our own middlewares raise the
+``RefusedRequest`` subclasses below; Scrapy's redirect limit is given a type by
+``spiders.middlewares.redirect``, its decompression limit is recognised by the exception it
+raises from.
 """
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 
 from scrapy.exceptions import IgnoreRequest
@@ -25,6 +31,7 @@ ROBOTS_UNREACHABLE = "robots_unreachable"
 CONNECTION = "connection"
 REDIRECT_LOOP = "redirect_loop"
 UNSAFE = "unsafe_address"
+INVALID_URL = "invalid_url"
 OTHER = "other"
 
 ERROR_CLASSES = (
@@ -41,13 +48,9 @@ ERROR_CLASSES = (
     CONNECTION,
     REDIRECT_LOOP,
     UNSAFE,
+    INVALID_URL,
     OTHER,
 )
-
-# Messages our own middlewares put in IgnoreRequest, so the class survives Scrapy's plumbing.
-ROBOTS_UNREACHABLE_MARK = "robots.txt unreachable"
-UNSAFE_MARK = "loopback or private address"
-WAIT_MARK = "asked us to wait"
 
 
 class UnsafeAddressError(Exception):
@@ -56,12 +59,41 @@ class UnsafeAddressError(Exception):
     Subclass it together with the exception type the raising layer needs (IgnoreRequest, DNSLookupError)."""
 
 
-class HostSkipped(IgnoreRequest):
-    """A request not sent because its host is left alone for this run, with the reason's class."""
+class RefusedRequest(IgnoreRequest):
+    """A request one of our middlewares did not send; the subclass (or ``error_class``) says why."""
+
+    error_class = OTHER
+
+    def __init__(self, message: str, error_class: str | None = None) -> None:
+        super().__init__(message)
+        if error_class is not None:
+            self.error_class = error_class
+
+
+class HostSkipped(RefusedRequest):
+    """A request not sent because its host is left alone for this run (its robots.txt cannot be
+    read, it asked to wait beyond the cap), with the reason's class."""
 
     def __init__(self, message: str, error_class: str) -> None:
-        super().__init__(message)
-        self.error_class = error_class
+        super().__init__(message, error_class)
+
+
+class RobotsDenied(RefusedRequest):
+    """robots.txt disallows the URL."""
+
+    error_class = ROBOTS_DENIED
+
+
+class TooManyRedirects(RefusedRequest):
+    """More redirects than ``REDIRECT_MAX_TIMES``."""
+
+    error_class = REDIRECT_LOOP
+
+
+class InvalidRedirect(RefusedRequest):
+    """A redirect to a URL that ``monitor.urls.checked_url`` refuses."""
+
+    error_class = INVALID_URL
 
 
 def classify_status(status: int) -> str:
@@ -86,16 +118,31 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
-def _is_tls(exc: BaseException) -> bool:
+def _tls_errors() -> tuple[type[BaseException], ...]:
     from OpenSSL import SSL
 
-    for link in _chain(exc):
-        if isinstance(link, SSL.Error):
-            return True
-        text = f"{type(link).__name__} {link}".lower()
-        if "ssl" in text or "certificate" in text or "tls" in text:
-            return True
-    return False
+    types: list[type[BaseException]] = [SSL.Error, ssl.SSLError]
+    try:
+        from service_identity import exceptions as identity
+    except ImportError:  # pragma: no cover - Scrapy's TLS stack depends on it
+        pass
+    else:
+        types += [identity.VerificationError, identity.CertificateError]
+    return tuple(types)
+
+
+def _is_tls(exc: BaseException) -> bool:
+    tls = _tls_errors()
+    return any(isinstance(link, tls) for link in _chain(exc))
+
+
+def _decompression_limit() -> type[BaseException] | None:
+    """What Scrapy's HttpCompressionMiddleware raises its IgnoreRequest from at DOWNLOAD_MAXSIZE."""
+    try:
+        from scrapy.utils._compression import _DecompressionMaxSizeExceeded
+    except ImportError:  # pragma: no cover - tests/spiders/test_errors.py runs the real middleware
+        return None
+    return _DecompressionMaxSizeExceeded
 
 
 def classify_exception(exc: BaseException) -> tuple[str, str]:
@@ -126,21 +173,13 @@ def classify_exception(exc: BaseException) -> tuple[str, str]:
         return TOO_LARGE, message if "size" in message else "response larger than the download size limit"
     if isinstance(exc, DownloadTimeoutError | net_error.TimeoutError | net_error.TCPTimedOutError):
         return TIMEOUT, f"timed out: {message}"
-    if isinstance(exc, HostSkipped):
+    if isinstance(exc, RefusedRequest):
         return exc.error_class, message
+    limit = _decompression_limit()
+    if limit is not None and any(isinstance(link, limit) for link in _chain(exc)):
+        return TOO_LARGE, "body exceeded the download size limit while decompressing (gzip bomb?)"
     if isinstance(exc, IgnoreRequest):
-        lowered = message.lower()
-        if ROBOTS_UNREACHABLE_MARK in lowered:
-            return ROBOTS_UNREACHABLE, message
-        if "robots" in lowered:
-            return ROBOTS_DENIED, "forbidden by robots.txt"
-        if UNSAFE_MARK in lowered:
-            return UNSAFE, message
-        if "max size" in lowered or "download_maxsize" in lowered:
-            return TOO_LARGE, "body exceeded the download size limit while decompressing (gzip bomb?)"
-        if "max redirections" in lowered:
-            return REDIRECT_LOOP, "too many redirects (redirect loop?)"
-        return BLOCKED, message
+        return OTHER, f"not fetched: {message}"
     if _is_tls(exc):
         return TLS, f"TLS error: {message}"
     if isinstance(

@@ -10,7 +10,8 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from spiders.errors import classify_failure
+from monitor.urls import InvalidURL, checked_url
+from spiders.errors import INVALID_URL, classify_failure
 
 
 class FetchSpider(scrapy.Spider):
@@ -23,8 +24,13 @@ class FetchSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.urls:
+            try:
+                checked = checked_url(url)
+            except InvalidURL as error:  # this one is reported; the other URLs are fetched
+                self.results[url] = (INVALID_URL, str(error))
+                continue
             yield scrapy.Request(
-                url,
+                checked,
                 callback=self.keep,
                 errback=self.failed,
                 dont_filter=True,

@@ -13,7 +13,8 @@ from io import BytesIO
 
 import lxml.etree
 from dateutil import parser as date_parser
-from scrapy.utils.sitemap import sitemap_urls_from_robots
+
+from monitor.urls import join_url
 
 
 class NotASitemap(ValueError):
@@ -81,5 +82,21 @@ def parse_sitemap(body: bytes) -> tuple[str, list[SitemapEntry]]:
 
 
 def sitemaps_from_robots(robots: bytes | str, base_url: str) -> list[str]:
+    """The ``Sitemap:`` lines of a robots.txt, resolved against it, in order, without repeats.
+
+    Read here rather than by Scrapy's ``sitemap_urls_from_robots``, whose ``urljoin`` raises on a
+    malformed line (``Sitemap: http://[::1``) and so lost every line after it. A line is returned
+    as written when it has its own host: the spider's URL gate names what is wrong with it.
+    """
     body = robots.encode("utf-8") if isinstance(robots, str) else robots
-    return list(sitemap_urls_from_robots(body, base_url=base_url))
+    urls: list[str] = []
+    for line in body.splitlines():
+        if line.lstrip()[:8].lower() != b"sitemap:":
+            continue
+        try:
+            value = line.partition(b":")[2].strip().decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if value:
+            urls.append(join_url(base_url, value))
+    return list(dict.fromkeys(urls))

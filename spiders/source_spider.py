@@ -5,6 +5,11 @@ scheduler interleaves hosts and its per-domain concurrency and AutoThrottle appl
 
 With ``probe=True`` (``monitor sources check``) each entry point is fetched once, without
 conditional headers, and nothing else: no article, no second listing page, no child sitemap.
+
+Feeds are parsed off the reactor thread, in a bounded worker process (``spiders.feed_pool``),
+and a run requests at most ``max_entries_per_feed`` entries of a feed that are not stored yet,
+newest first; the source's validators then stay unpromoted, so the next run reads the feed in
+full and takes the next-newest.
 """
 
 from __future__ import annotations
@@ -13,18 +18,21 @@ import logging
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from monitor.config.schema import Listing, Source
 from monitor.extraction.dates import settle_date
+from monitor.urls import canonical_url, join_url
 from spiders import errors
 from spiders.base import MonitorSpider
-from spiders.feeds import FeedEntry, NotAFeed, parse_feed
+from spiders.feed_pool import FeedParsing, FeedParsingStopped, response_headers
+from spiders.feeds import FeedEntry, NotAFeed
 from spiders.listings import article_links, next_page
 from spiders.sitemaps import NotASitemap, SitemapEntry, parse_sitemap, sitemaps_from_robots
 
@@ -48,6 +56,14 @@ class SourceSpider(MonitorSpider):
         self.started_at = datetime.now(UTC)
         # Listing entry points whose last crawl never completed, read before this run records any.
         self.unfinished: set[str] = set()
+        # In this thread unless the crawl gives it a worker pool (``from_crawler``).
+        self.feed_parsing = FeedParsing(workers=0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
+        spider = cast(SourceSpider, super().from_crawler(crawler, *args, **kwargs))
+        spider.feed_parsing = FeedParsing.from_crawler(crawler)
+        return spider
 
     @classmethod
     def covered_sources(cls, **spider_kwargs: Any) -> list[str]:
@@ -103,42 +119,81 @@ class SourceSpider(MonitorSpider):
         return settle_date(newest, datetime.now(UTC))[0] if newest else None
 
     # -- feeds ---------------------------------------------------------------------------
-    def parse_feed(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
+    async def parse_feed(self, response: Response, source: Source) -> AsyncIterator[scrapy.Request]:
         if self.not_modified(response):
             return
         self.crawler.stats.inc_value("feeds/fetched")
         try:
-            _title, entries = parse_feed(response.body, response.url, source.timezone)
+            _title, entries = await self.feed_parsing.parse(
+                response.body, response.url, source.timezone, response_headers(response)
+            )
+        except FeedParsingStopped:
+            return
         except NotAFeed as exc:
             self.endpoint_broken(response, errors.NOT_A_FEED, str(exc), status=response.status)
             return
-        self.endpoint_ok(response, len(entries), self._newest([e.published or e.updated for e in entries]))
         revised = self._revised(response, entries)
-        links = [
-            (
-                response.urljoin(entry.url),
-                {
-                    "title": entry.title,
-                    "summary": entry.summary,
-                    "published": entry.published or entry.updated,
-                    "feed_updated": response.urljoin(entry.url) in revised,
-                },
-            )
-            for entry in entries
+        links = []
+        for entry in entries_newest_first(entries):
+            # Joined without raising; a link no parser can read is refused by name at the gate.
+            url = join_url(response.url, entry.url)
+            extra = {
+                "title": entry.title,
+                "summary": entry.summary,
+                "published": entry.published or entry.updated,
+                "feed_updated": url in revised,
+            }
+            links.append((url, extra))
+        links, note = self._capped(source, response.url, links, len(entries))
+        self.endpoint_ok(response, len(entries), self._newest([e.published or e.updated for e in entries]), note)
+        for request in self._articles(source, links, "feed"):
+            yield request
+
+    def _capped(
+        self, source: Source, feed_url: str, links: list[tuple[str, dict[str, Any]]], in_feed: int
+    ) -> tuple[list[tuple[str, dict[str, Any]]], str | None]:
+        """At most ``max_entries_per_feed`` links not stored yet, newest first, and the note for the
+        source's health when some were left for later runs.
+
+        Counted among the links not stored, so that the next run, which reads the same feed, takes
+        the next-newest rather than the same ones again; a run that leaves some keeps the source's
+        validators unpromoted, so the next run gets the feed in full instead of a 304.
+        """
+        limit = source.max_entries_per_feed or self.settings.getint("MONITOR_MAX_ENTRIES_PER_FEED")
+        if self.probe or len(links) <= limit:
+            return links, None
+        canonical = {url: _canonical(url) for url, _extra in links}
+        stored = self.repository.stored_urls(
+            key for url, extra in links if (key := canonical[url]) is not None and not extra.get("feed_updated")
+        )
+        fresh = [
+            (url, extra)
+            for url, extra in links
+            if extra.get("feed_updated") or (canonical[url] not in stored and canonical[url] not in self.requested)
         ]
-        yield from self._articles(source, links, "feed")
+        if len(fresh) <= limit:
+            return fresh, None
+        self.source_incomplete(source.id)
+        self.crawler.stats.inc_value("feeds/entries_left_for_later", len(fresh) - limit)
+        note = (
+            f"took the {limit:,} newest of {len(fresh):,} entries not stored yet ({in_feed:,} in the feed); "
+            "the rest on later runs"
+        )
+        log.warning("source %s: feed %s: %s", source.id, feed_url, note)
+        return fresh[:limit], note
 
     def _revised(self, response: Response, entries: list[FeedEntry]) -> set[str]:
         """URLs of stored articles whose feed entry says they changed after we fetched them."""
         candidates = {
-            response.urljoin(e.url): e.updated
+            url: e.updated
             for e in entries
-            if e.updated and (e.published is None or e.updated - e.published > REVISION_GAP)
+            if e.updated
+            and (e.published is None or e.updated - e.published > REVISION_GAP)
+            and (url := join_url(response.url, e.url))
+            and _canonical(url) is not None
         }
         if not candidates:
             return set()
-        from monitor.urls import canonical_url
-
         fetched = self.stored_fetch_times(candidates)
         revised = {
             url
@@ -154,7 +209,8 @@ class SourceSpider(MonitorSpider):
         if response.status != 200 or not isinstance(response, TextResponse):
             return
         configured = set(source.sitemaps)
-        for sitemap in sitemaps_from_robots(response.body, response.url):
+        found = sitemaps_from_robots(response.body, response.url)
+        for sitemap in self.checked_links(source.id, found, "robots.txt sitemap", response.url):
             if sitemap not in configured:
                 yield self.endpoint_request(
                     sitemap,
@@ -197,9 +253,10 @@ class SourceSpider(MonitorSpider):
             return
         if kind == "sitemapindex":
             newest_first = sorted(entries, key=lambda e: e.lastmod or self.started_at, reverse=True)
-            for entry in newest_first[:MAX_CHILD_SITEMAPS]:
+            children = [entry.url for entry in newest_first[:MAX_CHILD_SITEMAPS]]
+            for child in self.checked_links(source.id, children, "sitemap", response.url):
                 yield self.endpoint_request(
-                    entry.url, "sitemap", source.id, self.parse_sitemap, cb_kwargs={"source": source}
+                    child, "sitemap", source.id, self.parse_sitemap, cb_kwargs={"source": source}
                 )
             return
         links = [(entry.url, {"title": entry.title, "published": entry.lastmod}) for entry in entries]
@@ -237,9 +294,10 @@ class SourceSpider(MonitorSpider):
                 self.crawler.stats.inc_value("listings/page_limit_reached")
             return
         following = next_page(response, listing, page)
-        if following and following != response.url:
+        checked = self.checked_links(source.id, [following], "next-page", response.url) if following else []
+        if checked and checked[0] != response.url:
             yield scrapy.Request(
-                following,
+                checked[0],
                 callback=self.parse_listing,
                 errback=self.listing_page_failed,
                 cb_kwargs={"source": source, "listing": listing, "page": page + 1},
@@ -256,3 +314,18 @@ class SourceSpider(MonitorSpider):
         if endpoint.get("source_id"):
             self.source_incomplete(endpoint["source_id"])
         log.warning("listing page %s: %s (%s)", getattr(request, "url", "?"), cause, error_class)
+
+
+def entries_newest_first(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Dated entries newest first, then the undated ones in the feed's own order."""
+    dated = [e for e in entries if (e.published or e.updated) is not None]
+    undated = [e for e in entries if (e.published or e.updated) is None]
+    dated.sort(key=lambda e: e.published or e.updated or datetime.min.replace(tzinfo=UTC), reverse=True)
+    return dated + undated
+
+
+def _canonical(url: str) -> str | None:
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return None

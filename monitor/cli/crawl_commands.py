@@ -73,10 +73,13 @@ def crawl(
     """Ad-hoc crawl of one site given only its URL; prints the flagged items at the end."""
     from monitor.cli.tables import print_items
     from monitor.runner import run_crawl
+    from monitor.urls import InvalidURL, checked_url
     from spiders.adhoc_spider import ADHOC_SOURCE_ID, AdhocSpider
 
-    if not url.startswith(("http://", "https://")):
-        raise UsageError(f"{url!r} is not an http(s) URL")
+    try:
+        url = checked_url(url)  # the one URL gate, as for every link the crawl finds
+    except InvalidURL as exc:
+        raise UsageError(str(exc)) from exc
     current = state(ctx)
     config = current.config()
     _register_sources(config, [(ADHOC_SOURCE_ID, "Ad-hoc crawls")])

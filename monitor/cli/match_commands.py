@@ -129,18 +129,22 @@ def match(
 def _extract_one(
     label: str, body: bytes, url: str | None, content_type: str | None, watchlists: Path
 ) -> dict[str, Any]:
+    from monitor.controls import strip_controls
     from monitor.extraction import extract_document
     from monitor.matching import Matcher
     from monitor.urls import canonical_url
 
     fetched_at = datetime.now(UTC)
     result = extract_document(body, url, content_type, fetched_at=fetched_at)
+    # As the crawl's clean-text stage does before matching and storing (pipelines.clean_text).
+    result.title, result.text, result.summary = (strip_controls(v) for v in (result.title, result.text, result.summary))
     matched = Matcher.from_file(watchlists).match(result.title, result.text, result.language)
     out = matched.to_dict()
     return {
         "input": label,
         "url": url,
-        "canonical_url": canonical_url(url) if url else None,
+        # A file's URL (file:///...) is its own key; only http(s) URLs pass the URL gate.
+        "canonical_url": canonical_url(url) if url and url.startswith(("http://", "https://")) else url,
         "source": "adhoc",
         "title": result.title,
         "text": result.text,

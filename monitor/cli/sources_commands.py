@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from monitor.cli.app import app, state
 
@@ -40,6 +42,10 @@ def _entry_points(source: Source) -> list[tuple[str, str]]:
             else []
         )
     )
+
+
+# Characters of an endpoint's detail shown in the table; the database keeps up to 1,000.
+DETAIL_CHARS = 90
 
 
 def _age(moment: datetime | None, now: datetime) -> str:
@@ -78,11 +84,12 @@ def health_table(
         "items",
         "newest item",
         "checked",
+        "detail",
     ]
     if complete is not None:
         columns.insert(4, "complete")
     for column in columns:
-        table.add_column(column, overflow="fold", no_wrap=column not in ("entry point", "source"))
+        table.add_column(column, overflow="fold", no_wrap=column not in ("entry point", "source", "detail"))
     for source in sources:
         rows: list[tuple[str, str, Endpoint | None]] = [
             (kind, url, by_url.get(url)) for kind, url in _entry_points(source) if kind != "robots"
@@ -105,15 +112,25 @@ def health_table(
                 first.append((f"{last_complete:%Y-%m-%d %H:%M}" if last_complete else "never") if index == 0 else "")
             table.add_row(
                 *first,
-                url,
+                escape(url),  # rich markup would eat "[fe80::1]" from an IPv6 URL
                 status if row is None or row.last_status is None else f"{status} ({row.last_status})",
                 (row.error_class or "") if row else "",
                 str(row.consecutive_failures or "") if row else "",
                 str(row.items_seen) if row and row.last_checked_at else "",
                 _age(row.newest_item_at, now) if row else "",
                 f"{row.last_checked_at:%Y-%m-%d %H:%M}" if row and row.last_checked_at else "",
+                _detail(row),
             )
     return table
+
+
+def _detail(row: Endpoint | None) -> Text:
+    """The last failure's cause, or what the last success left undone (entries over a feed's cap);
+    as plain text, never as rich markup, and without the control characters a server's error may carry."""
+    from monitor.controls import strip_controls
+
+    detail = strip_controls(row.last_error or "") if row is not None and row.last_checked_at else ""
+    return Text(detail if len(detail) <= DETAIL_CHARS else detail[: DETAIL_CHARS - 1] + "…")
 
 
 def _console() -> Console:
@@ -142,7 +159,10 @@ def list_sources(ctx: typer.Context) -> None:
     config = state(ctx).config()
     complete = repository_for(config.database_url).last_complete_crawls()
     table = health_table(
-        config.sources, _endpoints(config.database_url), f"{len(config.sources)} sources", complete=complete
+        config.sources,
+        _endpoints(config.database_url),
+        f"{len(config.sources)} sources",
+        complete=complete,
     )
     _console().print(table)
 

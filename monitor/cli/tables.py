@@ -7,7 +7,9 @@ from datetime import datetime
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from monitor.controls import strip_controls
 from monitor.storage.models import Article
 from monitor.storage.records import about_codes, mentioned_codes
 
@@ -34,7 +36,8 @@ def items_table(articles: Iterable[Article], title: str | None = None) -> Table:
             article.published_at.strftime("%Y-%m-%d") if article.published_at else "",
             article.source_id,
             article.language or "",
-            article.title,
+            # Text, not a str: rich would read "[sic]" or "[/]" in a title as its markup.
+            Text(strip_controls(article.title)),
             ", ".join(f"{t.topic} {t.score:.2f}" for t in article.topics),
             _codes(about_codes(article.countries)),
             _codes(mentioned_codes(article.countries)),

@@ -30,6 +30,18 @@ def _check_timezone(value: str) -> str:
     return value
 
 
+def _check_url(value: str) -> str:
+    """A source's URL passes the same gate as every link a crawl finds (``monitor.urls``): a
+    malformed one is a config error naming it, not a traceback in the middle of a run."""
+    from monitor.urls import InvalidURL, checked_url
+
+    try:
+        checked_url(value)
+    except InvalidURL as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
 def _check_cron(value: str) -> str:
     fields = value.split()
     if len(fields) != 5:
@@ -65,6 +77,12 @@ class Politeness(Strict):
     )
     max_redirects: int = Field(5, ge=0, le=20)
     max_pages_per_listing: int = Field(scrapy_defaults.MONITOR_MAX_PAGES_PER_LISTING, ge=1, le=1000)
+    max_entries_per_feed: int = Field(
+        scrapy_defaults.MONITOR_MAX_ENTRIES_PER_FEED,
+        ge=1,
+        le=100_000,
+        description="feed entries not yet stored that one run requests at most, newest first; the rest on later runs",
+    )
     crawl_timeout: float = Field(1800, gt=0, description="seconds a whole run may take before it is stopped")
 
 
@@ -230,7 +248,11 @@ class Listing(Strict):
     def _template(cls, value: str | None) -> str | None:
         if value is not None and "{n}" not in value:
             raise ValueError("page_url must contain '{n}' where the page number goes")
+        if value is not None:
+            _check_url(value.replace("{n}", "1"))
         return value
+
+    _url = field_validator("url")(_check_url)
 
 
 class Source(Strict):
@@ -252,6 +274,12 @@ class Source(Strict):
     )
     sitemap_link_pattern: str | None = Field(
         None, description="regular expression a sitemap entry's URL must match (a section of a big site)"
+    )
+    max_entries_per_feed: int | None = Field(
+        None,
+        ge=1,
+        le=100_000,
+        description="feed entries requested per run at most; default: politeness.max_entries_per_feed",
     )
     enabled: bool = True
     notes: str = ""
@@ -285,17 +313,12 @@ class Source(Strict):
     @field_validator("homepage")
     @classmethod
     def _homepage(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://", value):
-            raise ValueError(f"{value!r} is not an http(s) URL")
-        return value
+        return _check_url(value) if value is not None else None
 
     @field_validator("feeds", "sitemaps")
     @classmethod
     def _urls(cls, value: list[str]) -> list[str]:
-        for url in value:
-            if not re.match(r"^https?://", url):
-                raise ValueError(f"{url!r} is not an http(s) URL")
-        return value
+        return [_check_url(url) for url in value]
 
     @model_validator(mode="after")
     def _has_entry_point(self) -> Source:

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from monitor.controls import strip_controls
 from monitor.storage.records import about_codes
 from monitor.storage.types import utcnow
 
@@ -22,7 +23,9 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _clean(value: str) -> str:
-    return _XML_INVALID.sub("", value)
+    """XML-valid, and without the control and bidi characters ``monitor.controls`` removes; text
+    that looks like a tag stays as it is (ElementTree escapes it, the summary is ``type="text"``)."""
+    return _XML_INVALID.sub("", strip_controls(value))
 
 
 def _sub(parent: ET.Element, tag: str, value: str | None = None, **attributes: str) -> ET.Element:

@@ -11,6 +11,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.selectable import ScalarSelect
 
+from monitor.controls import strip_controls
 from monitor.storage.models import Article, ArticleCountry, TopicMatch
 from monitor.storage.records import about_codes, mentioned_codes
 
@@ -93,9 +94,10 @@ def to_item(article: Article) -> dict[str, Any]:
         "url": article.url,
         "canonical_url": article.canonical_url,
         "source": article.source_id,
-        "title": article.title,
-        "text": article.text,
-        "summary": article.summary,
+        # Rows stored before the crawl stripped control characters: stripped here too (monitor.controls).
+        "title": strip_controls(article.title),
+        "text": strip_controls(article.text),
+        "summary": strip_controls(article.summary),
         "published_at": article.published_at.isoformat() if article.published_at else None,
         "fetched_at": article.fetched_at.isoformat() if article.fetched_at else None,
         "language": article.language,

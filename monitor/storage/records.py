@@ -129,5 +129,8 @@ class EndpointResult:
     last_modified: str | None = None
     items_seen: int = 0
     newest_item_at: datetime | None = None
+    # On a success, what the fetch left undone (a feed's entries beyond the per-run cap); kept
+    # in ``Endpoint.last_error`` until the next fetch, shown by ``monitor sources list``.
+    note: str | None = None
     # The run that fetched it; None for a probe, whose validators are never kept.
     run_id: int | None = None

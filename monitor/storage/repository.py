@@ -235,7 +235,7 @@ class Repository:
                 row.consecutive_failures = (row.consecutive_failures or 0) + 1
                 return
             row.error_class = None
-            row.last_error = None
+            row.last_error = clean_text(result.note, 1000) or None  # a success's note, if any
             row.consecutive_failures = 0
             row.last_success_at = now
             if result.run_id is not None:

@@ -19,7 +19,6 @@ from typing import Self
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -27,7 +26,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 from twisted.internet import task
 
-from spiders.errors import WAIT_MARK
+from spiders.errors import BLOCKED, HostSkipped
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +82,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         until = self.paused.get(netloc)
         if until is not None and time.monotonic() < until:
             self.crawler.stats.inc_value("retry/host_paused")
-            raise IgnoreRequest(f"{netloc} {WAIT_MARK} (Retry-After beyond the cap); left for the next run")
+            raise HostSkipped(f"{netloc} asked us to wait (Retry-After beyond the cap); left for the next run", BLOCKED)
         return None
 
     def delay_for(self, request: Request) -> float:

@@ -23,10 +23,10 @@ from spiders.errors import (
     CONNECTION,
     DNS,
     ROBOTS_UNREACHABLE,
-    ROBOTS_UNREACHABLE_MARK,
     TIMEOUT,
     TLS,
     HostSkipped,
+    RobotsDenied,
     classify_exception,
 )
 
@@ -60,8 +60,15 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         if netloc in self.unreachable:
             self._stats.inc_value("robotstxt/host_skipped")
             error_class, why = self.unreachable[netloc]
-            raise HostSkipped(f"{ROBOTS_UNREACHABLE_MARK} ({why}): {netloc} skipped for this run", error_class)
+            raise HostSkipped(f"robots.txt unreachable ({why}): {netloc} skipped for this run", error_class)
         self.process_request_2(parser, request)
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        """Scrapy's check, its refusal given a type: the error class must not be read from a message."""
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest as exc:  # the only thing Scrapy's check raises: "Forbidden by robots.txt"
+            raise RobotsDenied("forbidden by robots.txt") from exc
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         """The host's parser, the same for every request.

@@ -1,76 +1,65 @@
-"""Refuses requests to loopback, private, link-local and other internal addresses.
+"""Refuses requests to loopback, private, link-local and other internal addresses, early and by URL.
 
-The check runs on the addresses the host name resolves to (not on the URL's spelling, which
-``0x7f.1``, ``[::ffff:127.0.0.1]`` or a DNS name pointing at 10.0.0.1 would slip past), and on every
-request, so a redirect to an internal address is refused too: Scrapy sends redirected requests
-through the downloader middlewares again.
+The real gate is at connection time (``spiders.resolver.GatedResolver``: the connection uses the
+addresses that were checked, and no others). This middleware runs the same check from the same
+lookup (``spiders.resolver.gate_for``) before the request is downloaded, so that a refusal is one
+line naming the URL and the cause, and it refuses what only a URL shows: user info
+(``http://a@b/``), a host that Twisted's client would read differently, a proxy (a proxy resolves
+the name itself, out of the gate's sight). It runs on every request, so a redirect or a feed's
+link to an internal address is refused too: Scrapy sends those through the downloader
+middlewares again.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import logging
-import socket
-from urllib.parse import urlsplit
+import sys
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.threads import deferToThread
+from twisted.internet.error import DNSLookupError
 
-log = logging.getLogger(__name__)
-
-
-def is_internal(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
-
-
-def resolve(host: str, port: int) -> list[str]:
-    try:
-        return [str(ipaddress.ip_address(host))]
-    except ValueError:
-        pass
-    infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    return sorted({str(info[4][0]) for info in infos})
+from spiders.addresses import LookupRefused, UnsafeAddress, UnsafeURL, parse_target
+from spiders.resolver import AddressGate, check_download_handlers, ensure_installed, gate_for
 
 
 class PrivateAddressMiddleware:
     """Downloader middleware; settings ``MONITOR_ALLOW_PRIVATE`` (bool) and
     ``MONITOR_ALLOWED_HOSTS`` (``host:port`` strings exempt from the check, for the demo's own server)."""
 
-    def __init__(self, allow_private: bool, allowed_hosts: list[str]) -> None:
-        self.allow_private = allow_private
-        self.allowed_hosts = set(allowed_hosts)
-        self.cache: dict[tuple[str, int], bool] = {}
+    def __init__(self, gate: AddressGate) -> None:
+        self.gate = gate
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PrivateAddressMiddleware:
-        return cls(
-            crawler.settings.getbool("MONITOR_ALLOW_PRIVATE"),
-            crawler.settings.getlist("MONITOR_ALLOWED_HOSTS"),
-        )
+        check_download_handlers(crawler.settings)
+        return cls(gate_for(crawler.settings))
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        if self.allow_private:
+        if "twisted.internet.reactor" in sys.modules:  # never install a reactor from here
+            from twisted.internet import reactor
+
+            ensure_installed(reactor, self.gate)
+        target = parse_target(request.url)
+        if request.meta.get("proxy") and not self.gate.policy.allow_private:
+            raise UnsafeURL(request.url, "a proxy resolves the host itself, out of the address check's sight")
+        await maybe_deferred_to_future(self.gate.check(target.host, target.port, request.url))
+        return None
+
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
+        """Twisted reports a refusal at connection time as "no results for hostname lookup": name the cause."""
+        if not isinstance(exception, CannotResolveHostError | DNSLookupError) or isinstance(exception, LookupRefused):
             return None
-        parts = urlsplit(request.url)
-        host = (parts.hostname or "").strip("[]")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        if f"{host}:{port}" in self.allowed_hosts:
+        try:
+            host = parse_target(request.url).host
+        except UnsafeURL:
             return None
-        key = (host, port)
-        if key not in self.cache:
-            try:
-                addresses = await maybe_deferred_to_future(deferToThread(resolve, host, port))
-            except OSError:
-                return None  # let the download fail with Scrapy's own DNS error, classified as "dns"
-            self.cache[key] = any(is_internal(address) for address in addresses)
-        if self.cache[key]:
-            raise IgnoreRequest(
-                f"refused {request.url}: {host} is a loopback or private address (use --allow-private to crawl it)"
-            )
+        refusal = self.gate.refusal(host)
+        if isinstance(refusal, UnsafeAddress):
+            raise UnsafeAddress(request.url, refusal.host, refusal.address, refusal.problem) from exception
+        if isinstance(refusal, LookupRefused):
+            raise LookupRefused(request.url, refusal.host, refusal.cause) from exception
+        if isinstance(refusal, UnsafeURL):
+            raise UnsafeURL(request.url, refusal.why) from exception
         return None

@@ -71,7 +71,7 @@ def test_crawl_of_a_plain_static_site_stores_and_flags(static_site: str, tmp_pat
     )
     database_url = f"sqlite:///{tmp_path / 'static.db'}"
     refused = monitor(config, database_url, "crawl", static_site)
-    assert "loopback or private address" in refused.stderr, "without --allow-private, loopback is refused"
+    assert "127.0.0.1 is a loopback address" in refused.stderr, "without --allow-private, loopback is refused"
     result = monitor(
         config, database_url, "--allow-private", "crawl", static_site, "--max-pages", "60", "--time-limit", "120"
     )

@@ -6,6 +6,7 @@ request is counted per path before its route runs, so a route can answer differe
 
 from __future__ import annotations
 
+import socket
 import ssl
 import threading
 from collections.abc import Callable
@@ -83,6 +84,10 @@ class _Listener(ThreadingHTTPServer):
         pass  # clients hanging up on a slow or huge answer is the point of the fault sites
 
 
+class _Listener6(_Listener):
+    address_family = socket.AF_INET6
+
+
 class RouteServer:
     """``with RouteServer("site", routes) as site: site.url("/feed.xml")``; routes may be added later."""
 
@@ -100,7 +105,8 @@ class RouteServer:
         self.counts: dict[str, int] = {}
         self.stopping = stopping or threading.Event()
         self._lock = threading.Lock()
-        self._listener = _Listener((host, 0), self)  # bound now: the URL is known before start()
+        listener = _Listener6 if ":" in host else _Listener  # host "::1": an IPv6 loopback site
+        self._listener = listener((host, 0), self)  # bound now: the URL is known before start()
         self.scheme = "http"
         if tls is not None:  # a directory holding cert.pem and key.pem
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -114,7 +120,7 @@ class RouteServer:
 
     @property
     def hostport(self) -> str:
-        return f"{self.host}:{self.port}"
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return f"{self.scheme}://{self.hostport}{path}"

@@ -5,6 +5,8 @@ from scrapy.http import HtmlResponse
 from monitor.config.schema import Listing
 from spiders.listings import article_links, next_page
 
+URL = "https://l.example/"  # the listing's own URL: not what these tests look at
+
 # A Drupal-style DPA listing with navigation, a cookie banner, unquoted hrefs and a pager.
 LISTING = """<!DOCTYPE html><html lang="en"><head><title>Latest news | DPC</title></head><body>
 <div class="cookie-banner"><a href="/cookies">Cookie settings</a></div>
@@ -26,7 +28,7 @@ def response(url: str = "https://www.dataprotection.example/en/news-media/latest
 
 
 def test_css_selector_unquoted_href_dedup_and_fragment() -> None:
-    links = article_links(response(), Listing(url="x", link_selector=".view-content .views-row a"))
+    links = article_links(response(), Listing(url=URL, link_selector=".view-content .views-row a"))
     assert links == [
         "https://www.dataprotection.example/en/news-media/press-releases/dpc-fines-cloud-provider",
         "https://www.dataprotection.example/en/news-media/press-releases/transfer-decision-2026",
@@ -34,7 +36,7 @@ def test_css_selector_unquoted_href_dedup_and_fragment() -> None:
 
 
 def test_xpath_and_pattern() -> None:
-    listing = Listing(url="x", link_selector="//main//h3/a/@href", link_pattern=r"/press-releases/transfer")
+    listing = Listing(url=URL, link_selector="//main//h3/a/@href", link_pattern=r"/press-releases/transfer")
     assert article_links(response(), listing) == [
         "https://www.dataprotection.example/en/news-media/press-releases/transfer-decision-2026"
     ]
@@ -47,9 +49,9 @@ def test_without_selector_navigation_and_pager_are_not_articles() -> None:
 
 
 def test_next_page_by_rel_next_and_by_template() -> None:
-    assert next_page(response(), Listing(url="x"), 0) == (
+    assert next_page(response(), Listing(url=URL), 0) == (
         "https://www.dataprotection.example/en/news-media/latest-news?page=1"
     )
-    template = Listing(url="x", page_url="https://www.cac.example/wxzw/A093702index_{n}.htm", first_page=1)
+    template = Listing(url=URL, page_url="https://www.cac.example/wxzw/A093702index_{n}.htm", first_page=1)
     assert next_page(response(), template, 1) == "https://www.cac.example/wxzw/A093702index_2.htm"
-    assert next_page(HtmlResponse("https://a.example/", body=b"<p>last page</p>"), Listing(url="x"), 3) is None
+    assert next_page(HtmlResponse("https://a.example/", body=b"<p>last page</p>"), Listing(url=URL), 3) is None

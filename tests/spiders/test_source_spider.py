@@ -3,6 +3,8 @@ what a feed, a sitemap and a probe lead to fetch."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,6 +31,15 @@ def make_spider(tmp_path: Path, source: Source, probe: bool = False) -> SourceSp
     crawler.spider = spider
     crawler.stats.open_spider()
     return spider
+
+
+def collect(requests: AsyncIterator[scrapy.Request]) -> list[scrapy.Request]:
+    """What an async callback yields (outside a crawl, its feed is parsed in this thread)."""
+
+    async def gather() -> list[scrapy.Request]:
+        return [request async for request in requests]
+
+    return asyncio.run(gather())
 
 
 def response(url: str, body: str, kind: str = "feed") -> XmlResponse:
@@ -60,7 +71,7 @@ def test_feed_entry_updated_after_our_fetch_is_fetched_again(tmp_path: Path) -> 
       <published>{old}</published><updated>{old}</updated></entry>
     <entry><title>n</title><link href="https://dpa.example/new"/><id>3</id>
       <published>{recent}</published></entry></feed>"""
-    requests = list(spider.parse_feed(response("https://dpa.example/rss", atom), source))
+    requests = collect(spider.parse_feed(response("https://dpa.example/rss", atom), source))
     fetched = {r.url: r.meta["feed"]["feed_updated"] for r in requests}
     assert fetched == {"https://dpa.example/revised": True, "https://dpa.example/new": False}
     dispose_all()
@@ -104,7 +115,7 @@ def test_probe_fetches_nothing_behind_the_entry_point_and_keeps_no_validators(tm
         '<rss version="2.0"><channel><title>t</title><item><title>a</title><link>https://dpa.example/a</link>'
         f"<pubDate>{stamp(NOW)}</pubDate></item></channel></rss>"
     )
-    assert list(spider.parse_feed(response("https://dpa.example/rss", rss), source)) == []
+    assert collect(spider.parse_feed(response("https://dpa.example/rss", rss), source)) == []
     (row,) = repository_for(f"sqlite:///{tmp_path / 'm.db'}").endpoints()
     assert row.items_seen == 1 and row.pending_etag is None and row.etag is None
     dispose_all()
