@@ -48,6 +48,9 @@ def scrapy_settings(
         {
             "BOT_NAME": "news-monitor",
             "USER_AGENT": config.settings.user_agent,
+            # robots.txt groups are matched on the product token, not on the browser-shaped agent
+            # (a "User-agent: Mozilla" group is not ours).
+            "ROBOTSTXT_USER_AGENT": "news-monitor",
             "ROBOTSTXT_OBEY": polite.obey_robots_txt,
             "DOWNLOAD_DELAY": polite.download_delay,
             "DOWNLOAD_DELAY_JITTER": 0.5,  # ±50%: requests do not arrive in lockstep
@@ -93,6 +96,8 @@ def scrapy_settings(
             "DOWNLOADER_MIDDLEWARES_BASE": _without_unused("DOWNLOADER_MIDDLEWARES_BASE"),
             "DOWNLOADER_MIDDLEWARES": {
                 "spiders.middlewares.safety.PrivateAddressMiddleware": 60,
+                # A source's own user_agent, before Scrapy's UserAgentMiddleware (500) fills in the crawl's.
+                "spiders.middlewares.user_agent.SourceUserAgentMiddleware": 450,
                 # Ours replace Scrapy's at the same place in the chain.
                 "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
                 "spiders.middlewares.robots.StrictRobotsTxtMiddleware": 100,
