@@ -25,14 +25,17 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
+from w3lib.url import add_or_replace_parameter
 
-from monitor.config.schema import Listing, Source
+from monitor.config.entry_points import entry_points
+from monitor.config.schema import JsonApi, Listing, Source
 from monitor.extraction.dates import settle_date
 from monitor.urls import canonical_url, join_url
 from spiders import errors
 from spiders.base import MonitorSpider
 from spiders.feed_pool import FeedParsing, FeedParsingStopped, response_headers
 from spiders.feeds import FeedEntry, NotAFeed
+from spiders.json_api import NotAnApiAnswer, parse_json_api
 from spiders.listings import article_links, next_page
 from spiders.sitemaps import NotASitemap, SitemapEntry, parse_sitemap, sitemaps_from_robots
 
@@ -76,18 +79,16 @@ class SourceSpider(MonitorSpider):
         if not self.probe:
             self.unfinished = self.repository.unfinished_endpoints([source.id for source in self.sources])
         for source in self.sources:
-            for feed in source.feeds:
+            # Every kind of entry point from one registry (monitor.config.entry_points), each
+            # answered by its parse_<kind> callback.
+            for point in entry_points(source):
                 yield self.endpoint_request(
-                    feed, "feed", source.id, self.parse_feed, conditional=conditional, cb_kwargs={"source": source}
-                )
-            for sitemap in source.sitemaps:
-                yield self.endpoint_request(
-                    sitemap,
-                    "sitemap",
+                    point.url,
+                    point.kind,
                     source.id,
-                    self.parse_sitemap,
+                    getattr(self, f"parse_{point.kind}"),
                     conditional=conditional,
-                    cb_kwargs={"source": source},
+                    cb_kwargs={"source": source, **point.kwargs},
                 )
             if source.discover_sitemaps and source.homepage:
                 robots = urljoin(source.homepage, "/robots.txt")
@@ -98,15 +99,6 @@ class SourceSpider(MonitorSpider):
                     cb_kwargs={"source": source},
                     meta={"handle_httpstatus_list": [404, 410]},
                     dont_filter=True,
-                )
-            for listing in source.listings:
-                yield self.endpoint_request(
-                    listing.url,
-                    "listing",
-                    source.id,
-                    self.parse_listing,
-                    conditional=conditional,
-                    cb_kwargs={"source": source, "listing": listing, "page": listing.first_page},
                 )
 
     def _articles(self, source: Source, links: list[tuple[str, dict[str, Any]]], via: str) -> Iterator[scrapy.Request]:
@@ -238,6 +230,47 @@ class SourceSpider(MonitorSpider):
             pattern = re.compile(source.sitemap_link_pattern)
             kept = [e for e in kept if pattern.search(e.url)]
         return kept
+
+    # -- JSON APIs -----------------------------------------------------------------------
+    def parse_json_api(self, response: Response, source: Source, api: JsonApi, page: int) -> Iterator[scrapy.Request]:
+        """One answer of a JSON news API: its items become article requests, as a feed's do, and
+        its next page is read while pages bring something new (at most ``max_pages``)."""
+        if self.not_modified(response):
+            return
+        try:
+            answer = parse_json_api(response.body, api, source.timezone)
+        except NotAnApiAnswer as exc:
+            if page == api.first_page:
+                self.endpoint_broken(response, errors.NOT_A_FEED, str(exc), status=response.status)
+            else:  # the pages past this one were not read: the next run pages on through it
+                self.source_incomplete(source.id)
+                log.warning("source %s: API page %s: %s (not_a_feed)", source.id, response.url, exc)
+            return
+        links = [
+            (join_url(response.url, e.url), {"title": e.title, "summary": e.summary, "published": e.published})
+            for e in entries_newest_first(answer.entries)
+        ]
+        if page == api.first_page:
+            links, note = self._capped(source, response.url, links, answer.items)
+            self.endpoint_ok(response, answer.items, self._newest([e.published for e in answer.entries]), note)
+        if self.probe:
+            return
+        requests = list(self._articles(source, links, "json_api"))
+        yield from requests
+        if not requests or page - api.first_page + 1 >= api.max_pages:
+            return
+        following = answer.next_url
+        if following is None and api.page_param:
+            following = add_or_replace_parameter(response.url, api.page_param, str(page + 1))
+        checked = self.checked_links(source.id, [following], "next-page", response.url) if following else []
+        if checked and checked[0] != response.url:
+            yield scrapy.Request(
+                checked[0],
+                callback=self.parse_json_api,
+                errback=self.listing_page_failed,
+                cb_kwargs={"source": source, "api": api, "page": page + 1},
+                meta={"endpoint": {"kind": "json_api", "source_id": source.id, "url": api.url}},
+            )
 
     def parse_sitemap(self, response: Response, source: Source) -> Iterator[scrapy.Request]:
         if self.not_modified(response):

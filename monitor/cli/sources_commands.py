@@ -32,15 +32,12 @@ app.add_typer(sources_app, name="sources")
 
 
 def _entry_points(source: Source) -> list[tuple[str, str]]:
-    return (
-        [("feed", url) for url in source.feeds]
-        + [("sitemap", url) for url in source.sitemaps]
-        + [("listing", listing.url) for listing in source.listings]
-        + (
-            [("robots", f"{source.homepage.rstrip('/')}/robots.txt")]
-            if source.discover_sitemaps and source.homepage
-            else []
-        )
+    from monitor.config.entry_points import entry_points
+
+    return [(point.kind, point.url) for point in entry_points(source)] + (
+        [("robots", f"{source.homepage.rstrip('/')}/robots.txt")]
+        if source.discover_sitemaps and source.homepage
+        else []
     )
 
 

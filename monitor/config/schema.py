@@ -265,6 +265,44 @@ class Listing(Strict):
     _url = field_validator("url")(_check_url)
 
 
+def _check_jmespath(value: str | None) -> str | None:
+    """A JMESPath expression that compiles: a typo is a config error, not an empty crawl."""
+    if value is not None:
+        import jmespath
+        from jmespath.exceptions import JMESPathError
+
+        try:
+            jmespath.compile(value)
+        except JMESPathError as exc:
+            raise ValueError(f"bad JMESPath expression {value!r}: {str(exc).splitlines()[0]}") from None
+    return value
+
+
+class JsonApi(Strict):
+    """A JSON news API (the US Federal Register, the Government of Canada news API): where its
+    items and their fields sit, as JMESPath expressions, and how it pages."""
+
+    url: str = Field(description="the first page's URL, with its query (agency, order, page size)")
+    items: str = Field(description="JMESPath of the list of items, e.g. 'results' or 'feed.entry'")
+    link: str = Field("link", description="JMESPath of an item's article URL, e.g. 'html_url'")
+    title: str = Field("title", description="JMESPath of an item's title")
+    date: str | None = Field(None, description="JMESPath of an item's publication date, e.g. 'publication_date'")
+    summary: str | None = Field(None, description="JMESPath of an item's summary, e.g. 'abstract'")
+    next: str | None = Field(None, description="JMESPath of the answer's next-page URL, e.g. 'next_page_url'")
+    page_param: str | None = Field(None, description="query parameter of the page number, when no next URL is given")
+    first_page: int = Field(1, ge=0)
+    max_pages: int = Field(3, ge=1, le=100, description="pages read at most a run (a page with nothing new stops)")
+
+    _url = field_validator("url")(_check_url)
+    _paths = field_validator("items", "link", "title", "date", "summary", "next")(_check_jmespath)
+
+    @model_validator(mode="after")
+    def _one_pager(self) -> JsonApi:
+        if self.next and self.page_param:
+            raise ValueError("give next or page_param, not both")
+        return self
+
+
 class Source(Strict):
     """One entry of ``sources.yaml``."""
 
@@ -277,6 +315,7 @@ class Source(Strict):
     feeds: list[str] = Field(default_factory=list)
     sitemaps: list[str] = Field(default_factory=list)
     listings: list[Listing] = Field(default_factory=list)
+    json_apis: list[JsonApi] = Field(default_factory=list)
     homepage: str | None = None
     discover_sitemaps: bool = Field(False, description="also read the Sitemap: lines of the homepage's robots.txt")
     sitemap_max_age_days: int | None = Field(
@@ -340,8 +379,8 @@ class Source(Strict):
     def _has_entry_point(self) -> Source:
         if self.discover_sitemaps and not self.homepage:
             raise ValueError("discover_sitemaps needs a homepage (whose robots.txt names the sitemaps)")
-        if not (self.feeds or self.sitemaps or self.listings or self.discover_sitemaps):
-            raise ValueError("a source needs at least one of feeds, sitemaps or listings")
+        if not (self.feeds or self.sitemaps or self.listings or self.json_apis or self.discover_sitemaps):
+            raise ValueError("a source needs at least one of feeds, sitemaps, listings or json_apis")
         return self
 
 

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from monitor.cli import _register
 from monitor.cli.app import app
 from monitor.config import load_config
+from monitor.config.entry_points import entry_points
 from monitor.demo_sites.server import FixtureServer, render_sources
 from monitor.storage import dispose_all, repository_for
 from tests.helpers import REPO_ROOT
@@ -26,9 +27,8 @@ def test_real_catalogue_is_valid_and_broad() -> None:
     jurisdictions = {source.jurisdiction for source in config.sources}
     assert {"EU", "CN", "IN", "JP", "US", "INTL"} <= jurisdictions
     assert any(source.id == "global-cbpr" for source in config.sources)
-    assert all(
-        source.feeds or source.listings or source.sitemaps or source.discover_sitemaps for source in config.sources
-    )
+    assert all(entry_points(source) or source.discover_sitemaps for source in config.sources)
+    assert any(source.json_apis for source in config.sources)  # the Federal Register and the GC news API
 
 
 def test_sources_list_shows_catalogue_without_network(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import yaml
 from scrapy.http import HtmlResponse
 
 from monitor.config import load_config
+from monitor.config.entry_points import entry_points
 from monitor.config.loader import read_yaml, validate
 from monitor.config.schema import Listing, Source, SourcesFile
 from monitor.matching.languages import detected_codes
@@ -81,7 +82,7 @@ def test_every_enabled_source_has_an_https_entry_point_on_a_public_name() -> Non
     for source in catalogue():
         if not source.enabled:
             continue
-        urls = [*source.feeds, *source.sitemaps, *(listing.url for listing in source.listings)]
+        urls = [point.url for point in entry_points(source)]
         if source.discover_sitemaps:
             assert source.homepage, source.id
             urls.append(source.homepage)
