@@ -162,6 +162,7 @@ class MonitorSpider(scrapy.Spider):
     ) -> None:
         endpoint = response.meta["endpoint"]
         self.crawler.stats.inc_value(f"endpoints/{endpoint['kind']}/ok")
+        note = note or moved_note(response, endpoint["url"])
         self.repository.record_endpoint(
             EndpointResult(
                 source_id=endpoint["source_id"],
@@ -335,6 +336,17 @@ class MonitorSpider(scrapy.Spider):
             cause,
             error_class,
         )
+
+
+def moved_note(response: Response, configured: str) -> str | None:
+    """ "moved: 301 to URL" (or "redirected: 302 to URL") when the configured URL answered through
+    redirects, so that ``sources check`` can say which URL to configure: a feed that moved, or one
+    sent to another language."""
+    if not response.meta.get("redirect_urls") or response.url == configured:
+        return None
+    reasons = [str(r) for r in response.meta.get("redirect_reasons", []) if isinstance(r, int)]
+    permanent = all(r in ("301", "308") for r in reasons) and bool(reasons)
+    return f"{'moved' if permanent else 'redirected'}: {', '.join(reasons) or 'redirect'} to {response.url}"
 
 
 def _header(response: Response, name: str) -> str | None:

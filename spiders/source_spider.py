@@ -137,6 +137,8 @@ class SourceSpider(MonitorSpider):
             }
             links.append((url, extra))
         links, note = self._capped(source, response.url, links, len(entries))
+        if note is None and entries and not any(e.published or e.updated for e in entries):
+            note = f"undated: none of its {len(entries)} entries carries a date"
         self.endpoint_ok(response, len(entries), self._newest([e.published or e.updated for e in entries]), note)
         for request in self._articles(source, links, "feed"):
             yield request
@@ -306,7 +308,11 @@ class SourceSpider(MonitorSpider):
             return
         links = article_links(response, listing)
         if page == listing.first_page:
-            self.endpoint_ok(response, len(links), None)
+            # Said in health, for ``sources check`` to point at the selector (monitor/cli/hints.py).
+            empty = (
+                None if links else f"no links: no article link on the page (link_selector {listing.link_selector!r})"
+            )
+            self.endpoint_ok(response, len(links), None, empty)
         if self.probe:
             return
         self.crawler.stats.inc_value("listings/pages")

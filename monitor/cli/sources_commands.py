@@ -8,6 +8,7 @@ table for what it just saw.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,6 +21,7 @@ from rich.text import Text
 from monitor.cli.app import app, state
 
 if TYPE_CHECKING:
+    from monitor.cli.hints import Hint
     from monitor.config.schema import Source
     from monitor.storage.models import Endpoint
 
@@ -169,8 +171,10 @@ def check_sources(
     ctx: typer.Context,
     source: Annotated[list[str] | None, typer.Option("--source", help="only these source ids (repeatable)")] = None,
     include_disabled: Annotated[bool, typer.Option("--all", help="also probe disabled sources")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON document on stdout, for scripts")] = False,
 ) -> None:
-    """Probe each entry point once and print the health table. Exit 0: all fine; 3: some failed."""
+    """Probe each entry point once; print the health table and what to do about each problem.
+    Exit 0: all fine; 3: some failed."""
     from monitor.cli.crawl_commands import _register_sources, _report_failures
     from monitor.runner import run_crawl
     from spiders.source_spider import SourceSpider
@@ -186,11 +190,73 @@ def check_sources(
         command="check",
         allow_private=current.allow_private,
     )
-    _report_failures(report)
     endpoints = [
         row
         for row in _endpoints(config.database_url)
         if row.last_checked_at and row.last_checked_at >= report.started_at
     ]
+    hints = _hints(selected, endpoints, config.settings.user_agent)
+    if as_json:
+        typer.echo(json.dumps(_check_document(selected, endpoints, hints, report.exit_code), indent=2))
+        raise typer.Exit(report.exit_code)
+    _report_failures(report)
     _console().print(health_table(selected, endpoints, f"health of {len(selected)} sources"))
+    if hints:
+        typer.echo("what to do:")
+        for hint in hints:
+            typer.echo(f"  {hint.source_id}: {hint.url}: {hint.problem}: {hint.advice}")
     raise typer.Exit(report.exit_code)
+
+
+def _rows(sources: list[Source], endpoints: list[Endpoint]) -> list[tuple[Source, str, str, Endpoint | None]]:
+    """(source, kind, url, its row) for every configured entry point and every one found on the way."""
+    by_url = {row.url: row for row in endpoints}
+    rows = []
+    for source in sources:
+        named = set()
+        for kind, url in _entry_points(source):
+            if kind != "robots":
+                rows.append((source, kind, url, by_url.get(url)))
+                named.add(url)
+        rows += [
+            (source, row.kind, row.url, row) for row in endpoints if row.source_id == source.id and row.url not in named
+        ]
+    return rows
+
+
+def _hints(sources: list[Source], endpoints: list[Endpoint], default_agent: str) -> list[Hint]:
+    from monitor.cli.hints import hint_for
+
+    found = []
+    for source, _kind, url, row in _rows(sources, endpoints):
+        hint = hint_for(source, url, row, source.user_agent or default_agent)
+        if hint is not None:
+            found.append(hint)
+    return found
+
+
+def _check_document(
+    sources: list[Source], endpoints: list[Endpoint], hints: list[Hint], exit_code: int
+) -> dict[str, object]:
+    """``sources check --json``: every entry point with its health and, where needed, the advice."""
+    advice = {(h.source_id, h.url): h for h in hints}
+    entries = []
+    for source, kind, url, row in _rows(sources, endpoints):
+        hint = advice.get((source.id, url))
+        checked = row is not None and row.last_checked_at is not None
+        entries.append(
+            {
+                "source": source.id,
+                "kind": kind,
+                "url": url,
+                "ok": checked and row is not None and not row.error_class,
+                "status": row.last_status if row else None,
+                "error_class": row.error_class if row else None,
+                "detail": (row.last_error or None) if row else None,
+                "items": row.items_seen if checked and row else None,
+                "checked_at": row.last_checked_at.isoformat() if checked and row and row.last_checked_at else None,
+                "problem": hint.problem if hint else None,
+                "advice": hint.advice if hint else None,
+            }
+        )
+    return {"exit_code": exit_code, "sources": len(sources), "entry_points": entries}
