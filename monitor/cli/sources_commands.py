@@ -96,6 +96,8 @@ def health_table(
         named = {url for _kind, url, _row in rows}
         # Sitemaps found through robots.txt, and child sitemaps of an index.
         rows += [(row.kind, row.url, row) for row in by_source.get(source.id, []) if row.url not in named]
+        if not rows:  # only discover_sitemaps, not run yet: its robots.txt stands for it, so the source shows
+            rows = [(kind, url, None) for kind, url in _entry_points(source)]
         last_complete = (complete or {}).get(source.id)
         for index, (kind, url, row) in enumerate(rows):
             status = "never checked"

@@ -39,6 +39,11 @@ def test_sources_list_shows_catalogue_without_network(tmp_path: Path) -> None:
     dispose_all()
     assert result.exit_code == 0, result.output
     assert "dpc-ie" in result.output and "never checked" in result.output
+    # Every source the title counts has a row, a robots.txt-only one (discover_sitemaps) included.
+    config = load_config(REPO_ROOT / "config")
+    assert f"{len(config.sources)} sources" in result.output
+    shown = {line.split("│")[1].strip() for line in result.output.splitlines() if line.startswith("│")}
+    assert {source.id for source in config.sources} <= shown, sorted({s.id for s in config.sources} - shown)
 
 
 def test_sources_check_probes_once_and_reports_health(tmp_path: Path) -> None:
