@@ -83,7 +83,12 @@ def build_feed(
 
 
 def write_feed(tree: ET.ElementTree, out: Path) -> None:
-    """Write atomically: a reader polling the file never sees half a feed."""
+    """Write atomically: a reader polling the file never sees half a feed. The rename would replace
+    whatever ``out`` is, so anything but a regular file there (a device, a pipe, a folder) is refused."""
+    if out.exists() and not out.is_file():
+        from monitor.errors import UsageError
+
+        raise UsageError(f"--out {out}: not a regular file (the feed is written to a file, then renamed over it)")
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     ET.indent(tree)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.storage.engine import check_connection, make_engine
+from monitor.errors import StorageError
+from monitor.storage.engine import check_connection, first_line, make_engine
 from monitor.storage.migrations import ensure_schema
 from monitor.storage.repository import Repository
 
@@ -42,6 +44,10 @@ def open_database(target: str | Engine) -> Database:
     try:
         check_connection(engine)
         ensure_schema(engine)
+    except SQLAlchemyError as exc:  # creating the schema on a full disk, a read-only file ...
+        engine.dispose()
+        url = engine.url.render_as_string(hide_password=True)
+        raise StorageError(f"database {url}: cannot create or read its schema: {first_line(exc)}") from exc
     except BaseException:
         engine.dispose()  # no pooled connection outlives a failed open
         raise

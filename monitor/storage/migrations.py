@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.errors import SchemaOutdated, StorageError
+from monitor.storage.engine import first_line
 from monitor.storage.lock import file_lock_for, lock_key
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def ensure_schema(engine: Engine) -> None:
                 command.upgrade(alembic_config(connection), "head")
                 return
     except SQLAlchemyError as exc:
-        raise StorageError(f"cannot read the schema version: {exc}") from exc
+        raise StorageError(f"cannot create or read the schema: {first_line(exc)}") from exc
     described = f"revision {revision}" if revision else "a schema from before migrations"
     if revision is not None and not _is_known(revision):
         raise SchemaOutdated(
