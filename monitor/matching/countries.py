@@ -24,14 +24,14 @@ import pickle
 import re
 from collections import defaultdict
 from collections.abc import Hashable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from monitor.matching import languages
-from monitor.matching.automaton import Field, TermIndex, TermMatch
+from monitor.matching.automaton import MAX_CHARS_PER_WORD, Field, TermIndex, TermMatch
 from monitor.matching.gazetteer import Cue, LanguageNoun, Place, SubjectCue, build_gazetteer
 from monitor.matching.normalize import normalize
-from monitor.matching.result import CountryHit
+from monitor.matching.result import CountryHit, country_hit
 from monitor.matching.rules import Term
 from monitor.matching.watchlist import CountryLexicon, load_watchlist
 
@@ -80,13 +80,32 @@ _WORD_BEFORE = re.compile(r"([^\W\d_][\w'.-]*)([ \t]+)$")
 _WORD_AFTER = re.compile(r"^([ \t]+)([^\W\d_][\w'-]*)")
 
 
-@dataclass
 class _Mention:
-    fld: Field
-    match: TermMatch
-    place: Place
-    code: str | None = None
-    role: str = ""  # actor, agent (an actor after the lead), destination, nationality, excluded, law, or ""
+    """One kept gazetteer match: where, which place, the code it resolved to and its role."""
+
+    __slots__ = ("fld", "match", "place", "code", "role")
+
+    def __init__(self, fld: Field, match: TermMatch, place: Place) -> None:
+        self.fld = fld
+        self.match = match
+        self.place = place
+        self.code: str | None = None
+        self.role = ""  # actor, agent (an actor after the lead), destination, nationality, excluded, law, or ""
+
+
+# The sinks of the shared automaton's matches that this matcher reads (``TermIndex.scan_sinks``),
+# in this order: places, resolver cues, language nouns, subject cues.
+SINKS = 4
+_SINK_OF = {Place: 0, Cue: 1, LanguageNoun: 2, SubjectCue: 3}
+
+
+def sink(payload: object) -> int | None:
+    """Which of the matcher's lists a gazetteer payload's matches go to (None: not a gazetteer payload)."""
+    return _SINK_OF.get(type(payload))
+
+
+# Per field: its Place, Cue, LanguageNoun and SubjectCue matches, each in text order.
+Parts = tuple[list[TermMatch], list[TermMatch], list[TermMatch], list[TermMatch]]
 
 
 # ASCII letters counted with bytes.translate (C speed; a line can be a 5,000-character paragraph
@@ -95,15 +114,20 @@ _NOT_LOWER = bytes(b for b in range(256) if not 0x61 <= b <= 0x7A)
 _NOT_UPPER = bytes(b for b in range(256) if not 0x41 <= b <= 0x5A)
 
 
-def _in_caps_line(original: str, start: int, end: int) -> bool:
+def _in_caps_line(original: str, start: int, end: int, counted: dict[int, tuple[int, int]] | None = None) -> bool:
     """Is the match inside an all-caps line ("LET US KNOW")? Only the line is looked at, so an
-    all-caps headline glued above the body does not hide "US" in the body."""
+    all-caps headline glued above the body does not hide "US" in the body. ``counted``: the
+    upper- and lower-case letters of the lines already looked at, by where they start."""
     lo = original.rfind("\n", 0, start) + 1
-    hi = original.find("\n", end)
-    line = original[lo : hi if hi >= 0 else len(original)]
-    ascii_line = line.encode("ascii", "ignore")
-    upper = len(ascii_line.translate(None, _NOT_UPPER)) - (end - start)
-    lower = len(ascii_line.translate(None, _NOT_LOWER))
+    letters = counted.get(lo) if counted is not None else None
+    if letters is None:
+        hi = original.find("\n", end)
+        ascii_line = original[lo : hi if hi >= 0 else len(original)].encode("ascii", "ignore")
+        letters = (len(ascii_line.translate(None, _NOT_UPPER)), len(ascii_line.translate(None, _NOT_LOWER)))
+        if counted is not None:
+            counted[lo] = letters
+    upper = letters[0] - (end - start)
+    lower = letters[1]
     return upper >= 6 and upper >= ALL_CAPS_SHARE * (upper + lower)
 
 
@@ -123,6 +147,32 @@ def _looks_like_person(original: str, start: int, end: int, function_words: froz
     return False
 
 
+def _near(fld: Field, cues: tuple[list[TermMatch], list[int]], m: TermMatch, before: int, after: int) -> bool:
+    """Is a cue at most ``before`` words before the match, or ``after`` words after it?
+    ``cues``: the cues in text order and their start offsets."""
+    found, starts = cues
+    start, end = m.start, m.end
+    i = bisect.bisect_left(starts, start)
+    if before:
+        # A gap longer than this is farther than ``before`` words (``Field.distance``): tested
+        # here, as most cues in reach of the scan back end far from the match.
+        far = before * MAX_CHARS_PER_WORD
+        j = i - 1
+        while j >= 0 and start - starts[j] <= (before + 8) * 40:
+            cue_end = found[j].end
+            if cue_end <= start and start - cue_end <= far and fld.distance(cue_end, start, before) <= before:
+                return True
+            j -= 1
+    if after:
+        j = i
+        while j < len(found) and starts[j] - end <= after * 40:
+            c = found[j]
+            if c.start >= end and fld.distance(end, c.start, after) <= after:
+                return True
+            j += 1
+    return False
+
+
 class CountryMatcher:
     """Gazetteer matcher; immutable after construction, so thread-safe for reads."""
 
@@ -135,6 +185,7 @@ class CountryMatcher:
         self._items = cached("gazetteer", key, lambda: build_gazetteer(lexicon))
         self._caps_unsafe = {s.casefold() for s in lexicon.caps_unsafe}
         self._preps = set(lexicon.language_preps)
+        self._prep_suffixes = tuple(self._preps)
         self._function_words = languages.function_words()
         self._state_context = tuple(t.key for t in lexicon.subject.get("state_context", ()))
         self._index: TermIndex | None = None
@@ -169,63 +220,122 @@ class CountryMatcher:
         jurisdiction: str | None = None,
     ) -> list[CountryHit]:
         """Matches of the shared automaton (other payloads ignored) -> country hits."""
+        parts: list[tuple[Field, Parts]] = []
+        for fld, matches in fields:
+            lists: Parts = ([], [], [], [])
+            for m in matches:
+                i = sink(m.payload)
+                if i is not None:
+                    lists[i].append(m)
+            parts.append((fld, lists))
+        return self.evaluate_parts(parts, language, jurisdiction)
+
+    def evaluate_parts(
+        self,
+        fields: list[tuple[Field, Parts]],
+        language: str | None = None,
+        jurisdiction: str | None = None,
+    ) -> list[CountryHit]:
+        """Per field, its matches already sorted by kind (``Parts``) -> country hits."""
         mentions: list[_Mention] = []
         cues: dict[tuple[int, int], list[tuple[Field, TermMatch]]] = defaultdict(list)
-        subject_cues: dict[tuple[str, str], list[TermMatch]] = defaultdict(list)
-        for fld, matches in fields:
-            lang_nouns: list[TermMatch] = []
-            candidates: list[_Mention] = []
-            for m in matches:
-                p = m.payload
-                if isinstance(p, Place):
-                    if self._keep(fld, m, p):
-                        candidates.append(_Mention(fld, m, p))
-                elif isinstance(p, Cue):
-                    cues[(p.resolver, p.case)].append((fld, m))
-                elif isinstance(p, LanguageNoun):
-                    lang_nouns.append(m)
-                elif isinstance(p, SubjectCue):
-                    subject_cues[(fld.name, p.kind)].append(m)
-            kept = [c for c in self._longest(candidates) if c.place.kind != "block"]
-            languages_ = self._language_demonyms(fld, kept, lang_nouns)
-            for mention in kept:
-                if id(mention) in languages_:
+        subject_cues: dict[tuple[str, str], list[TermMatch]] = {}
+        resolved = self_reference = False  # is there a mention to resolve by context, a 国家?
+        for fld, (places, resolver_cues, lang_nouns, subjects) in fields:
+            for m in resolver_cues:
+                cues[m.payload].append((fld, m))  # keyed (resolver, case)
+            for m in subjects:
+                subject_cues.setdefault((fld.name, m.payload.kind), []).append(m)
+            if not places:
+                continue
+            kept: list[_Mention] = []
+            demonyms = False
+            for c in self._longest(self._candidates(fld, places)):
+                place = c.place
+                kind = place.kind
+                if kind == "block":
                     continue
-                mention.code = mention.place.code
-                mentions.append(mention)
-        mentioned = {m.code for m in mentions if m.place.resolver < 0 and m.place.kind != "self"}
-        for mention in mentions:
-            if mention.place.resolver >= 0:
-                mention.code = self._resolve(mention, cues, mentioned)
-        mentions = [m for m in mentions if m.code]
-        mentions = self._self_references(mentions, fields)
-        for mention in mentions:
-            mention.role = self._role(mention, subject_cues)
-        return self._with_fallback(self._aggregate(mentions), jurisdiction)
+                if kind == "demonym":
+                    demonyms = True
+                elif kind == "self":
+                    self_reference = True
+                if place.resolver >= 0:
+                    resolved = True
+                c.code = place.code
+                kept.append(c)
+            if demonyms:
+                languages_ = self._language_demonyms(fld, kept, lang_nouns)
+                if languages_:
+                    kept = [c for c in kept if id(c) not in languages_]
+            mentions.extend(kept)
+        if not mentions:
+            return self._with_fallback([], jurisdiction)
+        if resolved:
+            mentioned = {m.code for m in mentions if m.place.resolver < 0 and m.place.kind != "self"}
+            for mention in mentions:
+                if mention.place.resolver >= 0:
+                    mention.code = self._resolve(mention, cues, mentioned)
+            mentions = [m for m in mentions if m.code]  # only a resolver leaves a mention without a code
+        if self_reference:
+            mentions = self._self_references(mentions, fields)
+        # field name -> cue kind -> (cues in text order, their start offsets)
+        near_cues: dict[str, dict[str, tuple[list[TermMatch], list[int]]]] = {}
+        for (name, kind), found in subject_cues.items():
+            near_cues.setdefault(name, {})[kind] = (found, [c.start for c in found])
+        return self._with_fallback(self._aggregate(mentions, near_cues), jurisdiction)
 
-    def _keep(self, fld: Field, m: TermMatch, p: Place) -> bool:
-        first = m.surface[:1]
-        if p.capitalized and first.isalpha() and not first.isupper():
-            return False
-        if m.term.exact_case and m.term.key in self._caps_unsafe and _in_caps_line(fld.original, m.ostart, m.oend):
-            return False
-        if p.person and _looks_like_person(fld.original, m.ostart, m.oend, self._function_words):
-            return False
-        return True
+    def _candidates(self, fld: Field, places: list[TermMatch]) -> list[_Mention]:
+        """The place matches that pass the filters: capitalisation (a capitalised surface must be
+        capitalised in the text), all-caps headlines ("LET US KNOW"), personal names."""
+        out: list[_Mention] = []
+        original = fld.original
+        caps_unsafe = self._caps_unsafe
+        counted: dict[int, tuple[int, int]] = {}  # per line of the field (_in_caps_line)
+        last: TermMatch | None = None
+        for m in places:
+            # Several gazetteer entries share a surface ("français" is a demonym twice over): of
+            # those on one span only the first kept can win in _longest, so the others are skipped.
+            if last is not None and m.start == last.start and m.end == last.end:
+                continue
+            p: Place = m.payload
+            if p.capitalized:
+                first = m.surface[:1]
+                if first.isalpha() and not first.isupper():
+                    continue
+            term = m.term
+            if term.exact_case and term.key in caps_unsafe and _in_caps_line(original, m.ostart, m.oend, counted):
+                continue
+            if p.person and _looks_like_person(original, m.ostart, m.oend, self._function_words):
+                continue
+            out.append(_Mention(fld, m, p))
+            last = m
+        return out
 
     @staticmethod
     def _longest(candidates: list[_Mention]) -> list[_Mention]:
         """Longest match first, then leftmost; overlapping shorter matches are dropped."""
+        # Candidates come in text order; most texts have no two that overlap, and then every
+        # one is kept, in that order.
+        last_end = -1
+        for c in candidates:
+            if c.match.start < last_end:
+                break
+            last_end = c.match.end
+        else:
+            return candidates
         chosen: list[tuple[int, int]] = []
         out: list[_Mention] = []
-        for c in sorted(candidates, key=lambda c: (c.match.start - c.match.end, c.match.start)):
+        # Longest first, then leftmost, then in text order (what a stable sort on the first two gives).
+        order = sorted([(c.match.start - c.match.end, c.match.start, i) for i, c in enumerate(candidates)])
+        for _length, _start, i in order:
+            c = candidates[i]
             s, e = c.match.start, c.match.end
-            i = bisect.bisect_left(chosen, (s, e))
-            if i > 0 and chosen[i - 1][1] > s:
+            at = bisect.bisect_left(chosen, (s, e))
+            if at > 0 and chosen[at - 1][1] > s:
                 continue
-            if i < len(chosen) and chosen[i][0] < e:
+            if at < len(chosen) and chosen[at][0] < e:
                 continue
-            chosen.insert(i, (s, e))
+            chosen.insert(at, (s, e))
             out.append(c)
         out.sort(key=lambda c: c.match.start)
         return out
@@ -234,15 +344,22 @@ class CountryMatcher:
         """ids of the demonym mentions that name languages. The items of a list ("in English,
         French and German", "German and French translations") are languages together."""
         out: set[int] = set()
+        text = fld.norm.text
         chain: list[_Mention] = []
-        for mention in [*mentions, None]:
-            if mention is not None and mention.place.kind == "demonym":
-                if chain and _LIST_JOIN.match(fld.norm.text[chain[-1].match.end : mention.match.start]):
+        for mention in mentions:
+            if mention.place.kind == "demonym":
+                if chain and _LIST_JOIN.match(text[chain[-1].match.end : mention.match.start]):
                     chain.append(mention)
                     continue
-            if chain and self._is_language_list(fld, chain, lang_nouns):
-                out.update(id(m) for m in chain)
-            chain = [mention] if mention is not None and mention.place.kind == "demonym" else []
+                if chain and self._is_language_list(fld, chain, lang_nouns):
+                    out.update(id(m) for m in chain)
+                chain = [mention]
+            elif chain:
+                if self._is_language_list(fld, chain, lang_nouns):
+                    out.update(id(m) for m in chain)
+                chain = []
+        if chain and self._is_language_list(fld, chain, lang_nouns):
+            out.update(id(m) for m in chain)
         return out
 
     def _is_language_list(self, fld: Field, chain: list[_Mention], lang_nouns: list[TermMatch]) -> bool:
@@ -255,60 +372,51 @@ class CountryMatcher:
                 if noun.end <= m.start and fld.distance(noun.end, m.start, window) <= window:
                     return True  # "versión en español", "traduction en français"
         first, last = chain[0].match, chain[-1].match
-        before = _WORD_BEFORE.search(fld.norm.text[max(0, first.start - 30) : first.start])
+        before_text = fld.norm.text[max(0, first.start - 30) : first.start]
+        # The word before must be a preposition followed by spaces: test that cheaply first.
+        core = before_text.rstrip(" \t")
+        if len(core) == len(before_text) or not core.endswith(self._prep_suffixes):
+            return False
+        before = _WORD_BEFORE.search(before_text)
         if before and before.group(1) in self._preps:
             rest = fld.norm.text[last.end : last.end + 30]
             if _WORD_AFTER.search(rest) is None:
                 return True  # "translated into German." -- not "from German regulators"
         return False
 
-    @staticmethod
-    def _near(fld: Field, cues: list[TermMatch], m: TermMatch, before: int, after: int) -> bool:
-        """Is a cue at most ``before`` words before the match, or ``after`` words after it?"""
-        if not cues:
-            return False
-        i = bisect.bisect_left(cues, m.start, key=lambda c: c.start)
-        j = i - 1
-        while before and j >= 0 and m.start - cues[j].start <= (before + 8) * 40:
-            c = cues[j]
-            if c.end <= m.start and fld.distance(c.end, m.start, before) <= before:
-                return True
-            j -= 1
-        j = i
-        while after and j < len(cues) and cues[j].start - m.end <= after * 40:
-            c = cues[j]
-            if c.start >= m.end and fld.distance(m.end, c.start, after) <= after:
-                return True
-            j += 1
-        return False
-
-    def _role(self, mention: _Mention, subject_cues: dict[tuple[str, str], list[TermMatch]]) -> str:
-        """What the mention says about its jurisdiction's place in the story."""
+    def _role(self, mention: _Mention, cues: dict[str, tuple[list[TermMatch], list[int]]]) -> str:
+        """What the mention says about its jurisdiction's place in the story. ``cues``: the
+        field's subject cues by kind, with their start offsets."""
         fld, m, kind = mention.fld, mention.match, mention.place.kind
-
-        def near(cue_kind: str, before: int, after: int) -> bool:
-            return self._near(fld, subject_cues.get((fld.name, cue_kind), []), m, before, after)
-
-        if near("not_subject", NOT_SUBJECT_WINDOW, 0):
+        # Most fields have no cue of most kinds: those lookups come back None at once.
+        found = cues.get("not_subject")
+        if found is not None and _near(fld, found, m, NOT_SUBJECT_WINDOW, 0):
             return "excluded"
-        if kind == "demonym" and near("persons", 0, PERSON_WINDOW):
-            return "nationality"
+        if kind == "demonym":
+            found = cues.get("persons")
+            if found is not None and _near(fld, found, m, 0, PERSON_WINDOW):
+                return "nationality"
         if kind == "law":
             return "law"
         # The story's actor is introduced in its title or lead; an authority cited further down
         # ("the French DPA had ruled the same") is context, weighed as an institution.
         early = fld.name == "title" or m.ostart < LEAD_CHARS
-        if kind == "institution" or near("actors", ACTOR_WINDOW, ACTOR_WINDOW):
+        if kind == "institution":
+            return "actor" if early else "agent"
+        found = cues.get("actors")
+        if found is not None and _near(fld, found, m, ACTOR_WINDOW, ACTOR_WINDOW):
             return "actor" if early else "agent"
         if mention.code in EEA or mention.code == "EU":
             return ""
-        if near("destinations", DESTINATION_WINDOW, DESTINATION_AFTER_WINDOW):
+        found = cues.get("destinations")
+        if found is not None and _near(fld, found, m, DESTINATION_WINDOW, DESTINATION_AFTER_WINDOW):
             return "destination"
-        if near("locations", DESTINATION_WINDOW, 0):
+        found = cues.get("locations")
+        if found is not None and _near(fld, found, m, DESTINATION_WINDOW, 0):
             return "destination"  # "a processor located in India", "servers in the US"
         return ""
 
-    def _self_references(self, mentions: list[_Mention], fields: list[tuple[Field, list[TermMatch]]]) -> list[_Mention]:
+    def _self_references(self, mentions: list[_Mention], fields: list[tuple[Field, Parts]]) -> list[_Mention]:
         """国家 ("the state") is China only in a policy text that names no other jurisdiction."""
         if not any(m.place.kind == "self" for m in mentions):
             return mentions
@@ -337,42 +445,64 @@ class CountryMatcher:
                         return case.code
         return resolver.default
 
-    @staticmethod
-    def _aggregate(mentions: list[_Mention]) -> list[CountryHit]:
-        weight: dict[str, float] = defaultdict(float)
-        count: dict[str, int] = defaultdict(int)
-        surfaces: dict[str, list[str]] = defaultdict(list)
+    def _aggregate(
+        self, mentions: list[_Mention], near_cues: dict[str, dict[str, tuple[list[TermMatch], list[int]]]]
+    ) -> list[CountryHit]:
+        """Each mention's role (``_role``, against the subject cues of its field) and weight ->
+        the hits, subjects and most salient first."""
+        weight: dict[str, float] = {}
+        count: dict[str, int] = {}
+        surfaces: dict[str, list[str]] = {}
         first: dict[str, tuple[int, int]] = {}
         subject: set[str] = set()
         plain: set[str] = set()  # has a mention that can make it a subject by weight (not only laws)
+        empty: dict[str, tuple[list[TermMatch], list[int]]] = {}
+        role_of = self._role
         for m in mentions:
             code = m.code
             assert code is not None
+            match = m.match
+            role = m.role = role_of(m, near_cues.get(m.fld.name, empty))
             in_title = m.fld.name == "title"
             if in_title:
                 w = TITLE_WEIGHT
-            elif m.match.ostart < LEAD_CHARS:
+            elif match.ostart < LEAD_CHARS:
                 w = LEAD_WEIGHT
             else:
                 w = BODY_WEIGHT
-            kind = m.place.kind
-            if m.role in ("nationality", "excluded"):
-                w = 0.0
-            elif m.role == "law":
-                w *= LAW_FACTOR
-            elif kind == "institution" or m.role == "agent":
-                w *= INSTITUTION_FACTOR
-            elif kind == "place" and not in_title:
-                w *= PLACE_FACTOR
-            if m.role in ("actor", "destination") or (in_title and w > 0 and m.role != "law"):
-                subject.add(code)
-            if w > 0 and m.role != "law":
+            if role:
+                if role == "nationality" or role == "excluded":
+                    w = 0.0
+                elif role == "law":
+                    w *= LAW_FACTOR
+                elif role == "agent" or m.place.kind == "institution":
+                    w *= INSTITUTION_FACTOR
+                elif m.place.kind == "place" and not in_title:
+                    w *= PLACE_FACTOR
+                if role == "actor" or role == "destination" or (in_title and w > 0 and role != "law"):
+                    subject.add(code)
+                if w > 0 and role != "law":
+                    plain.add(code)
+            else:
+                kind = m.place.kind
+                if kind == "institution":
+                    w *= INSTITUTION_FACTOR
+                elif kind == "place" and not in_title:
+                    w *= PLACE_FACTOR
+                if in_title:
+                    subject.add(code)
                 plain.add(code)
-            weight[code] += w
-            count[code] += 1
-            if m.match.surface not in surfaces[code]:
-                surfaces[code].append(m.match.surface)
-            first.setdefault(code, (0 if in_title else 1, m.match.start))
+            known = surfaces.get(code)
+            if known is None:
+                weight[code] = 0.0 + w
+                count[code] = 1
+                surfaces[code] = [match.surface]
+                first[code] = (0 if in_title else 1, match.start)
+            else:
+                weight[code] += w
+                count[code] += 1
+                if match.surface not in known:
+                    known.append(match.surface)
         if not weight:
             return []
         for code in subject:
@@ -387,7 +517,7 @@ class CountryMatcher:
                 focus.add(code)
         total = sum(weight.values()) or 1.0
         order = sorted(weight, key=lambda c: (c not in focus, -weight[c], first[c]))
-        return [CountryHit(c, count[c], round(weight[c] / total, 3), c in focus, surfaces[c]) for c in order]
+        return [country_hit(c, count[c], round(weight[c] / total, 3), c in focus, surfaces[c]) for c in order]
 
     @staticmethod
     def _with_fallback(hits: list[CountryHit], jurisdiction: str | None) -> list[CountryHit]:

@@ -9,12 +9,10 @@ result per watchlist file.
 
 from __future__ import annotations
 
-import gettext
 import logging
 import re
 from dataclasses import dataclass
-
-import pycountry
+from typing import NamedTuple
 
 from monitor.matching import languages
 from monitor.matching.rules import RuleSyntaxError, Term, parse_term
@@ -26,7 +24,9 @@ logger = logging.getLogger(__name__)
 _NOT_PROSE = re.compile(r"[,()*=|]")
 
 
-@dataclass(frozen=True, slots=True)
+# Not slots=True: a slotted dataclass unpickles through a Python __setstate__ per object, and the
+# disk cache (``cache.py``) holds thousands of these; a plain one unpickles in C.
+@dataclass(frozen=True)
 class Place:
     """Payload of a gazetteer term."""
 
@@ -37,9 +37,9 @@ class Place:
     resolver: int = -1  # index into CountryLexicon.resolvers, or -1
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
-    """A context word of a resolver case."""
+class Cue(NamedTuple):
+    """A context word of a resolver case. A tuple, so that it is its own key in the table of cues
+    (``CountryMatcher.evaluate_parts``)."""
 
     resolver: int
     case: int
@@ -53,7 +53,7 @@ class LanguageNoun:
 LANGUAGE_NOUN = LanguageNoun()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slots=True: see Place
 class SubjectCue:
     """A word of ``countries.subject`` (actors, persons, destinations, not_subject, state_context):
     it decides whether a jurisdiction mentioned next to it is a subject of the story."""
@@ -63,6 +63,12 @@ class SubjectCue:
 
 def _pycountry_names() -> list[tuple[str, str]]:
     """(name, alpha_2) for every country in English and the other watchlist languages."""
+    # Imported here: the gazetteer is built once and then read from the disk cache, so start-up
+    # need not import pycountry and its data.
+    import gettext
+
+    import pycountry
+
     translations = [
         gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale])
         for locale in languages.gettext_locales()

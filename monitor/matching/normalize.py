@@ -97,17 +97,40 @@ class _Tables:
     translate: dict[int, str]  # length-preserving folds for the fast path
     special: dict[str, str]  # length-changing folds (0 or >= 2 chars)
     special_re: re.Pattern[str]
-    translate_re: re.Pattern[str]
+    # The character class of ``translate``'s keys: compiled on first use (``_translate_re``), as
+    # only Traditional Chinese text needs it and compiling 5,000 characters costs start-up 4 ms.
+    translate_class: str
     # The folds whose result is final (not itself folded again), so that applying them one
     # ``str.replace`` at a time gives the same string as one ``str.translate``.
     replace_safe: dict[str, str]
-    # Long runs of characters that neither fold nor lower-case into one that folds (ASCII,
-    # Cyrillic, Hangul, most Simplified Chinese): deleting them leaves the few characters to work on.
-    skip_re: re.Pattern[str]
+    # The keys of ``special`` as a set: ``set.isdisjoint`` of a dict walks the whole dict, of a
+    # set the smaller side (a text's dozen characters).
+    special_chars: frozenset[str]
+    translate_chars: frozenset[str]  # the keys of ``translate``, as characters
+    # Is "Σ" a character the fold looks at (outside the runs ``_skip_re`` describes)? Its
+    # lower-case forms then count as the text's (``_distinct_lower``).
+    sigma_kept: bool
+
+
+@lru_cache(maxsize=2)
+def _translate_re(char_class: str) -> re.Pattern[str]:
+    return re.compile(char_class + "+")
+
+
+# The tables of the last ranges asked for: ``languages.fold_ranges()`` returns the same tuple
+# until a language is registered, so one identity test stands in for hashing it per text.
+_last: tuple[tuple[tuple[int, int], ...], _Tables] | None = None
 
 
 def _tables() -> _Tables:
-    return _tables_for(languages.fold_ranges())
+    global _last
+    ranges = languages.fold_ranges()
+    last = _last
+    if last is not None and last[0] is ranges:
+        return last[1]
+    tables = _tables_for(ranges)
+    _last = (ranges, tables)
+    return tables
 
 
 @lru_cache(maxsize=2)
@@ -154,15 +177,20 @@ def _build_tables(script_ranges: tuple[tuple[int, int], ...]) -> _Tables:
     special_re = re.compile(_char_class(special))
     # Runs of characters that the fold changes; everything else (ASCII after lower(), Cyrillic,
     # Simplified Chinese) is left alone without a Python callback.
-    translate_re = re.compile(_char_class(chr(cp) for cp in translate) + "+")
+    translate_class = _char_class(chr(cp) for cp in translate)
     replace_safe = {chr(cp): t for cp, t in translate.items() if ord(t) not in translate}
     logger.debug("normalization tables: %d translations, %d special", len(translate), len(special))
-    return _Tables(translate, special, special_re, translate_re, replace_safe, _skip_re(translate, special))
+    translate_chars = frozenset(chr(cp) for cp in translate)
+    sigma_kept = _skip_re(translate, special).fullmatch("\u03a3") is None
+    return _Tables(
+        translate, special, special_re, translate_class, replace_safe, frozenset(special), translate_chars, sigma_kept
+    )
 
 
-# A run shorter than this between two characters that need work stays in the residue: fewer
-# ranges keep the character class cheap to test (74 ranges; a class of every single code point
-# costs three times as much per character), and a few extra distinct characters cost nothing.
+# The characters the fold must look at are those outside the runs of this many or more code
+# points that neither fold nor lower-case into one that folds (``_skip_re``). The fold looks at a
+# superset, every non-ASCII character of the text (``_non_ascii``), which gives the same result;
+# the runs still decide one thing, whether "Σ" is looked at (``_Tables.sigma_kept``).
 _MIN_SKIP_RUN = 64
 
 
@@ -214,21 +242,24 @@ class Normalized:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalized [start, end) span to the original string."""
-        if self.pieces is None:
+        pieces = self.pieces
+        if pieces is None:
             return start, end
-        n0, n1, o0, o1 = self._piece_containing(start)
+        # The piece holding ``start``, then the one holding the last character (a page with one
+        # "ß" maps every match through here).
+        starts = self._starts
+        idx = bisect.bisect_right(starts, start) - 1
+        while idx > 0 and not (pieces[idx][0] <= start < pieces[idx][1]):
+            idx -= 1
+        n0, n1, o0, o1 = pieces[max(idx, 0)]
         ostart = o0 + (start - n0) if n1 - n0 == o1 - o0 else o0
-        n0, n1, o0, o1 = self._piece_containing(max(end - 1, start))
+        last = max(end - 1, start)
+        idx = bisect.bisect_right(starts, last) - 1
+        while idx > 0 and not (pieces[idx][0] <= last < pieces[idx][1]):
+            idx -= 1
+        n0, n1, o0, o1 = pieces[max(idx, 0)]
         oend = o0 + (end - n0) if n1 - n0 == o1 - o0 else o1
         return ostart, oend
-
-    def _piece_containing(self, pos: int) -> tuple[int, int, int, int]:
-        starts = self._starts
-        idx = bisect.bisect_right(starts, pos) - 1
-        pieces = self.pieces or ()
-        while idx > 0 and not (pieces[idx][0] <= pos < pieces[idx][1]):
-            idx -= 1
-        return pieces[max(idx, 0)]
 
 
 # Up to this many distinct characters to fold (accents, curly quotes, dashes: a European text has
@@ -237,24 +268,37 @@ class Normalized:
 MAX_REPLACES = 24
 
 
-def _distinct_lower(chars: set[str]) -> set[str]:
+def _distinct_lower(chars: set[str], tables: _Tables) -> set[str]:
     """Characters that ``str.lower`` makes of ``chars`` anywhere in a text (final sigma is the one
-    contextual case)."""
+    contextual case, counted where Σ is a character the fold looks at: ``sigma_kept``)."""
     out = set("".join(chars).lower())
-    if "\u03a3" in chars:
+    if "\u03a3" in chars and tables.sigma_kept:
         out.update("\u03c3\u03c2")
     return out
 
 
+_ASCII = bytes(range(0x80))
+
+
+def _non_ascii(s: str) -> set[str]:
+    """The characters of ``s`` outside ASCII: a superset of those the fold looks at (see
+    ``_MIN_SKIP_RUN``). Two C passes over UTF-8 (delete the ASCII bytes, decode the rest) instead of
+    a regex over the text: a European text is 95 % ASCII."""
+    return set(s.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass"))
+
+
 def _fold_fast(s: str, tables: _Tables, chars: set[str] | None = None) -> str:
-    """Length-preserving fold; ``chars``: the characters of ``s`` outside ``skip_re`` (a superset
-    will do) if known."""
+    """Length-preserving fold; ``chars``: the characters of ``s`` the fold looks at (a superset
+    will do, such as ``_non_ascii(s)``) if known."""
     low = s.lower()
     if low.isascii():
         return low
     if chars is None:
-        chars = set(tables.skip_re.sub("", s))
-    todo = [c for c in _distinct_lower(chars) if ord(c) in tables.translate]
+        chars = _non_ascii(s)
+    # The characters outside those the fold looks at neither fold nor lower-case into one that
+    # folds, so a superset of ``chars`` gives the same ``todo``. In any order: every replacement in
+    # ``replace_safe`` is final, so the order changes nothing.
+    todo = _distinct_lower(chars, tables) & tables.translate_chars
     if not todo:
         return low
     safe = tables.replace_safe
@@ -263,17 +307,28 @@ def _fold_fast(s: str, tables: _Tables, chars: set[str] | None = None) -> str:
             low = low.replace(c, safe[c])
         return low
     table = tables.translate
-    return tables.translate_re.sub(lambda m: m.group().translate(table), low)
+    return _translate_re(tables.translate_class).sub(lambda m: m.group().translate(table), low)
+
+
+def _normalized(text: str, original: str, pieces: tuple[tuple[int, int, int, int], ...] | None) -> Normalized:
+    """``Normalized(text, original, pieces)`` without the frozen dataclass's three
+    ``object.__setattr__`` calls: every title and text makes one. Same object."""
+    made = _new_object(Normalized)
+    made.__dict__.update(text=text, original=original, pieces=pieces)
+    return made
+
+
+_new_object = object.__new__
 
 
 def normalize(s: str) -> Normalized:
     """Fold ``s`` for matching and keep the way back to original offsets."""
     tables = _tables()
     if s.isascii():
-        return Normalized(s.lower(), s)
-    chars = set(tables.skip_re.sub("", s))
-    if chars.isdisjoint(tables.special):
-        return Normalized(_fold_fast(s, tables, chars), s)
+        return _normalized(s.lower(), s, None)
+    chars = _non_ascii(s)
+    if chars.isdisjoint(tables.special_chars):
+        return _normalized(_fold_fast(s, tables, chars), s, None)
     # Characters that change the length (ellipsis, fractions, ß, soft hyphen): fold the whole text
     # in one go, then splice in their folds, piece by piece. (The fold keeps their positions
     # unless ``str.lower`` itself changes a length, as for "İ": then fold chunk by chunk.)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import bisect
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from monitor.matching import relevance
-from monitor.matching.automaton import Field, TermIndex, TermMatch
+from monitor.matching.automaton import MAX_CHARS_PER_WORD, Field, TermIndex, TermMatch
 from monitor.matching.normalize import normalize
 from monitor.matching.result import Evidence, TopicHit
 from monitor.matching.rules import Rule, Term
@@ -44,8 +44,10 @@ POLICY = -3  # a policy-context term of the watchlist (topic and rule -1)
 ANY_ANCHOR = "any-anchor"
 
 
-@dataclass(frozen=True, slots=True)
-class TopicPayload:
+class TopicPayload(NamedTuple):
+    """Which topic, rule and part of the rule a term belongs to. A tuple, so that it is its own
+    key in the per-field tables of matches (``evaluate_parts``)."""
+
     topic: int
     rule: int  # -1 for topic-level exclusions
     slot: int  # ANCHOR, EXCLUDE or the condition index
@@ -62,6 +64,70 @@ def _distance(fld: Field, a: TermMatch, b: TermMatch, window: int) -> int:
 
 def _overlaps(a: TermMatch, b: TermMatch) -> bool:
     return a.start < b.end and b.start < a.end
+
+
+# The sinks of the shared automaton's matches that this matcher reads (``TermIndex.scan_sinks``),
+# in this order: anchors and NEAR terms of rules, topic exclusions, policy-context terms.
+SINKS = 3
+
+
+def sink(payload: TopicPayload) -> int:
+    """Which of the matcher's lists a payload's matches go to."""
+    return 1 if payload.slot == EXCLUDE else 2 if payload.slot == POLICY else 0
+
+
+# Per field: its rule, exclusion and policy-context matches, each in text order.
+Parts = tuple[list[TermMatch], list[TermMatch], list[TermMatch]]
+
+
+class _Near:
+    """NEAR conditions of one field's anchors. A condition's terms are looked at only where they
+    can be within its window (found by bisection over their offsets), so an anchor in a long page
+    with "data" on every line costs a few distance counts, not one per "data"."""
+
+    def __init__(self, fld: Field, by_slot: dict[tuple[int, int, int], list[TermMatch]]) -> None:
+        self.fld = fld
+        self.by_slot = by_slot
+        # slot -> (start offsets of its matches, the longest match's length)
+        self._offsets: dict[tuple[int, int, int], tuple[list[int], int]] = {}
+
+    def _offsets_of(self, key: tuple[int, int, int], found: list[TermMatch]) -> tuple[list[int], int]:
+        offsets = self._offsets.get(key)
+        if offsets is None:
+            offsets = self._offsets[key] = ([m.start for m in found], max(m.end - m.start for m in found))
+        return offsets
+
+    def conditions_hold(self, rule: Rule, anchor: TermMatch, ti: int, ri: int) -> list[TermMatch] | None:
+        """The nearest match of each positive condition, or None when one fails (a negated
+        condition fails when any of its terms is near)."""
+        fld = self.fld
+        context: list[TermMatch] = []
+        for ci, cond in enumerate(rule.conditions):
+            key = (ti, ri, ci)
+            found = self.by_slot.get(key)
+            best: TermMatch | None = None
+            if found:
+                window = cond.window
+                # Farther than window * MAX_CHARS_PER_WORD characters is farther than the window.
+                reach = window * MAX_CHARS_PER_WORD
+                starts, longest = self._offsets_of(key, found)
+                lo = bisect.bisect_left(starts, anchor.start - reach - longest)
+                hi = bisect.bisect_right(starts, anchor.end + reach)
+                best_d = window + 1
+                for m in found[lo:hi]:
+                    d = _distance(fld, anchor, m, window)
+                    if d <= window and (cond.negated or not _overlaps(anchor, m)) and d < best_d:
+                        best, best_d = m, d
+                        if cond.negated:
+                            break
+            if cond.negated:
+                if best is not None:
+                    return None
+            elif best is None:
+                return None
+            else:
+                context.append(best)
+        return context
 
 
 class TopicMatcher:
@@ -133,31 +199,42 @@ class TopicMatcher:
 
     def evaluate(self, fields: list[tuple[Field, list[TermMatch]]]) -> list[TopicHit]:
         """Turn per-field term matches (payloads of this matcher only) into topic hits."""
+        parts: list[tuple[Field, Parts]] = []
+        for fld, matches in fields:
+            lists: Parts = ([], [], [])
+            for m in matches:
+                lists[sink(m.payload)].append(m)
+            parts.append((fld, lists))
+        return self.evaluate_parts(parts)
+
+    def evaluate_parts(self, fields: list[tuple[Field, Parts]]) -> list[TopicHit]:
+        """Per field, its matches already sorted by kind (``Parts``) -> topic hits."""
         # topic -> anchors that fired: (weight, rule, field, anchor match, context matches, policy near)
         fired: dict[int, list[_Fired]] = defaultdict(list)
-        chars = sum(len(fld.norm.text) for fld, _ in fields)
-        for fld, matches in fields:
-            if not matches:
+        for fld, (rule_matches, exclude_matches, policy) in fields:
+            if not rule_matches:
                 continue
-            by_slot: dict[tuple[int, int, int], list[TermMatch]] = defaultdict(list)
-            excludes: dict[int, list[TermMatch]] = defaultdict(list)
-            policy: list[TermMatch] = []
-            for m in matches:
-                p: TopicPayload = m.payload
-                if p.slot == EXCLUDE:
-                    excludes[p.topic].append(m)
-                elif p.slot == POLICY:
-                    policy.append(m)
+            by_slot: dict[tuple[int, int, int], list[TermMatch]] = {}
+            for m in rule_matches:
+                key = m.payload  # (topic, rule, slot)
+                found = by_slot.get(key)
+                if found is None:
+                    by_slot[key] = [m]
                 else:
-                    by_slot[(p.topic, p.rule, p.slot)].append(m)
+                    found.append(m)
+            anchor_keys = [key for key in by_slot if key[2] == ANCHOR]
+            if not anchor_keys:
+                continue
+            excludes: dict[int, list[TermMatch]] = defaultdict(list)
+            for m in exclude_matches:
+                excludes[m.payload.topic].append(m)
             policy_starts = [m.start for m in policy]
-            for (ti, ri, slot), anchors in by_slot.items():
-                if slot != ANCHOR:
-                    continue
+            near = _Near(fld, by_slot)
+            for ti, ri, _slot in anchor_keys:
                 topic = self.topics[ti]
                 rule = topic.rules[ri]
-                for anchor in anchors:
-                    context = self._conditions_hold(fld, rule, anchor, by_slot, ti, ri)
+                for anchor in by_slot[(ti, ri, ANCHOR)]:
+                    context = near.conditions_hold(rule, anchor, ti, ri)
                     if context is None:
                         continue
                     if any(
@@ -168,6 +245,9 @@ class TopicMatcher:
                     weight = rule.weight * (TITLE_WEIGHT if fld.name == "title" else 1.0)
                     near_policy = _near_any(fld, anchor, policy, policy_starts, relevance.POLICY_WINDOW)
                     fired[ti].append((weight, rule, fld, anchor, context, near_policy))
+        if not fired:
+            return []  # most texts: no anchor whose conditions hold
+        chars = sum(len(fld.norm.text) for fld, _ in fields)
         hits = []
         for ti, entries in fired.items():
             hit = self._topic_hit(ti, entries, chars)
@@ -175,31 +255,6 @@ class TopicMatcher:
                 hits.append(hit)
         hits.sort(key=lambda h: (-h.score, self.topic_ids.index(h.topic)))
         return hits
-
-    @staticmethod
-    def _conditions_hold(
-        fld: Field,
-        rule: Rule,
-        anchor: TermMatch,
-        by_slot: dict[tuple[int, int, int], list[TermMatch]],
-        ti: int,
-        ri: int,
-    ) -> list[TermMatch] | None:
-        context: list[TermMatch] = []
-        for ci, cond in enumerate(rule.conditions):
-            near = [
-                m
-                for m in by_slot.get((ti, ri, ci), ())
-                if _distance(fld, anchor, m, cond.window) <= cond.window and (cond.negated or not _overlaps(anchor, m))
-            ]
-            if cond.negated:
-                if near:
-                    return None
-            elif not near:
-                return None
-            else:
-                context.append(min(near, key=lambda m: _distance(fld, anchor, m, cond.window)))
-        return context
 
     def _topic_hit(self, ti: int, entries: list[_Fired], chars: int) -> TopicHit | None:
         """The topic's hit when its evidence reaches ``min_score`` and its relevance the threshold."""
