@@ -3,8 +3,8 @@
 The Scrapy settings come from the config (``monitor.scrapy_settings``); exit codes from
 ``monitor.errors.ExitCode``.
 
-Scrapy's reactor cannot be restarted, so a process runs at most one crawl; the scheduler starts
-a child process per crawl (``python -m monitor run``).
+Scrapy's reactor cannot be restarted, so a process runs at most one crawl; the scheduler (and a
+cluster worker) starts a child process per crawl (``python -m monitor run``).
 """
 
 from __future__ import annotations
@@ -35,28 +35,64 @@ class CrawlReport:
     status: str
     stats: dict[str, Any]
     failed_sources: dict[str, list[str]] = field(default_factory=dict)
+    # Sources left out because another crawl holds one of their hosts: the next slot takes them.
+    skipped_sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
         if self.status == "failed":
             return ExitCode.FAILED
-        return ExitCode.PARTIAL if self.failed_sources else ExitCode.OK
+        return ExitCode.PARTIAL if self.failed_sources or self.skipped_sources else ExitCode.OK
 
 
 def run_crawl(
-    config: AppConfig, spider_cls: type[MonitorSpider], spider_kwargs: dict[str, Any], **options: Any
+    config: AppConfig,
+    spider_cls: type[MonitorSpider],
+    spider_kwargs: dict[str, Any],
+    *,
+    job_id: int | None = None,
+    **options: Any,
 ) -> CrawlReport:
-    """``_run_crawl`` under the database's crawl lock: a second run exits at once (AlreadyRunning, exit 4)."""
-    from monitor.storage.engine import make_engine
-    from monitor.storage.lock import run_lock
+    """``_run_crawl`` under the locks of the hosts it crawls (``monitor.storage.lock.crawl_locks``).
 
-    # The crawl's one engine: the lock first, then (``_run_crawl``) the database opened on it.
+    PostgreSQL: a source whose host another crawl holds is left out (``skipped_sources``); when
+    every host is held the run exits at once (AlreadyRunning, exit 4). SQLite: one crawl at a time.
+    """
+    from monitor.cluster.keys import all_keys, spider_keys
+    from monitor.storage.engine import make_engine
+    from monitor.storage.lock import crawl_locks
+
+    keys = spider_keys(spider_kwargs)
+    # The crawl's one engine: the locks first, then (``_run_crawl``) the database opened on it.
     engine = make_engine(config.database_url)
     try:
-        with run_lock(engine, "crawl"):
-            return _run_crawl(config, engine, spider_cls, spider_kwargs, **options)
+        with crawl_locks(engine, all_keys(keys), job_id=job_id) as lease:
+            kwargs, skipped = _without_locked_sources(spider_kwargs, keys, lease.refused)
+            report = _run_crawl(config, engine, spider_cls, kwargs, lease=lease.token, job_id=job_id, **options)
+            report.skipped_sources = skipped
+            return report
     finally:
         engine.dispose()
+
+
+def _without_locked_sources(
+    spider_kwargs: dict[str, Any], keys: dict[str | None, set[str]], refused: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The crawl's arguments less the sources with a host another crawl holds, and why each was left out."""
+    if not refused or "sources" not in spider_kwargs:
+        return spider_kwargs, {}
+    kept, skipped = [], {}
+    for source in spider_kwargs["sources"]:
+        held = sorted(keys.get(source.id, set()) & set(refused))
+        if held:
+            skipped[source.id] = f"{held[0]} is being crawled by another run ({refused[held[0]]})"
+        else:
+            kept.append(source)
+    if not kept:
+        from monitor.errors import AlreadyRunning
+
+        raise AlreadyRunning(f"another crawl is already running; {next(iter(skipped.values()))}")
+    return {**spider_kwargs, "sources": kept}, skipped  # reported by the caller (the CLI: one line each)
 
 
 def _run_crawl(
@@ -66,6 +102,8 @@ def _run_crawl(
     spider_kwargs: dict[str, Any],
     *,
     command: str,
+    lease: str | None = None,
+    job_id: int | None = None,
     allow_private: bool = False,
     allowed_hosts: list[str] | None = None,
     overrides: dict[str, Any] | None = None,
@@ -86,7 +124,7 @@ def _run_crawl(
     database = open_database(engine)
     repository = database.repository
     started_at = datetime.now(UTC)
-    run_id = repository.start_run(command, spider_cls.covered_sources(**spider_kwargs))
+    run_id = repository.start_run(command, spider_cls.covered_sources(**spider_kwargs), lease=lease, job_id=job_id)
     settings = scrapy_settings(config, allow_private=allow_private, allowed_hosts=allowed_hosts, overrides=overrides)
     # The spider records its fetches under this run; only this run promotes their validators.
     settings["MONITOR_RUN_ID"] = run_id

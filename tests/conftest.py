@@ -91,6 +91,7 @@ def database_url(request: pytest.FixtureRequest) -> str:
 E2E_PATHS = (
     "tests/e2e/",
     "tests/faults/",
+    "tests/cluster/",
     "tests/monitor/storage/test_crash.py",
     "tests/monitor/storage/test_concurrency.py",
 )

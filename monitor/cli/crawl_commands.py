@@ -35,12 +35,17 @@ def _report_failures(report: CrawlReport) -> None:
     for source_id, problems in report.failed_sources.items():
         for problem in problems:
             typer.echo(f"source {source_id} failed: {problem}", err=True)
+    for source_id, reason in report.skipped_sources.items():
+        typer.echo(f"source {source_id} skipped: {reason}", err=True)
 
 
 @app.command()
 def run(
     ctx: typer.Context,
     source: Annotated[list[str] | None, typer.Option("--source", help="only these source ids (repeatable)")] = None,
+    job: Annotated[
+        int | None, typer.Option("--job", min=1, help="crawl the sources of this cluster job (monitor worker does)")
+    ] = None,
 ) -> None:
     """One crawl cycle of the configured sources. Exit 0: all fine; 3: some sources failed; 1: the run failed."""
     from monitor.runner import run_crawl
@@ -48,13 +53,35 @@ def run(
 
     current = state(ctx)
     config = current.config()
+    if job is not None:
+        if source:
+            raise UsageError("--job and --source: a job names its own sources")
+        _run_job(config, job, allow_private=current.allow_private)
+        return
     selected = config.select(source)
     _register_sources(config)
     report = run_crawl(config, SourceSpider, {"sources": selected}, command="run", allow_private=current.allow_private)
+    _summarise(report, len(selected))
+
+
+def _run_job(config: AppConfig, job_id: int, *, allow_private: bool) -> None:
+    from monitor.cluster.crawl import crawl_job
+
+    if not config.database_url.startswith("postgresql"):
+        raise UsageError("--job needs the cluster's PostgreSQL database (jobs come from `monitor dispatch`)")
+    _register_sources(config)
+    outcome = crawl_job(config, job_id, allow_private=allow_private)
+    if outcome.report is None:
+        typer.echo(f"job {job_id}: {outcome.state}, nothing crawled")
+        raise typer.Exit(0)
+    _summarise(outcome.report, outcome.crawled, prefix=f"job {job_id}, ")
+
+
+def _summarise(report: CrawlReport, sources: int, prefix: str = "") -> None:
     _report_failures(report)
     stats = report.stats
     typer.echo(
-        f"run {report.run_id}: {report.status}; {len(selected)} sources, "
+        f"{prefix}run {report.run_id}: {report.status}; {sources} sources, "
         f"{stats.get(PAGES_FETCHED, 0)} pages fetched, {stats.get(PAGES_NOT_MODIFIED, 0)} not modified, "
         f"{stats.get(ITEMS_STORED, 0)} articles stored, {stats.get(ITEMS_FLAGGED, 0)} flagged, "
         f"{len(report.failed_sources)} sources failed"

@@ -59,6 +59,7 @@ def health_table(
     endpoints: list[Endpoint],
     title: str,
     complete: dict[str, datetime] | None = None,
+    jobs: dict[str, str] | None = None,
 ) -> Table:
     """One row per entry point; ``status`` is ``ok``, ``304`` or the error class.
 
@@ -87,6 +88,8 @@ def health_table(
     ]
     if complete is not None:
         columns.insert(4, "complete")
+    if jobs:  # cluster mode: each source's last job, its state and worker
+        columns.insert(5 if complete is not None else 4, "last job")
     for column in columns:
         table.add_column(column, overflow="fold", no_wrap=column not in ("entry point", "source", "detail"))
     for source in sources:
@@ -111,6 +114,8 @@ def health_table(
             ]
             if complete is not None:
                 first.append((f"{last_complete:%Y-%m-%d %H:%M}" if last_complete else "never") if index == 0 else "")
+            if jobs:
+                first.append(jobs.get(source.id, "none") if index == 0 else "")
             table.add_row(
                 *first,
                 escape(url),  # rich markup would eat "[fe80::1]" from an IPv6 URL
@@ -132,6 +137,17 @@ def _detail(row: Endpoint | None) -> Text:
 
     detail = strip_controls(row.last_error or "") if row is not None and row.last_checked_at else ""
     return Text(detail if len(detail) <= DETAIL_CHARS else detail[: DETAIL_CHARS - 1] + "…")
+
+
+def _last_jobs(sessions: object) -> dict[str, str]:
+    """Source id -> "#id state on worker" of its newest cluster job; empty without cluster mode."""
+    from monitor.cluster.jobs import JobStore
+
+    last = JobStore(sessions).last_jobs()  # type: ignore[arg-type]  # a sessionmaker
+    return {
+        source_id: f"#{job.id} {job.state}" + (f" on {job.worker}" if job.worker else "")
+        for source_id, job in last.items()
+    }
 
 
 def _console() -> Console:
@@ -158,12 +174,14 @@ def list_sources(ctx: typer.Context) -> None:
     from monitor.storage import repository_for
 
     config = state(ctx).config()
-    complete = repository_for(config.database_url).last_complete_crawls()
+    repository = repository_for(config.database_url)
+    complete = repository.last_complete_crawls()
     table = health_table(
         config.sources,
         _endpoints(config.database_url),
         f"{len(config.sources)} sources",
         complete=complete,
+        jobs=_last_jobs(repository.sessions),
     )
     _console().print(table)
 

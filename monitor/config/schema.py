@@ -185,6 +185,47 @@ class SchedulerSettings(Strict):
     digest_timeout: float = Field(600, gt=0, description="seconds the digest child process may take")
 
 
+class ClusterSettings(Strict):
+    """How ``monitor dispatch`` and ``monitor worker`` share crawls over Celery (PostgreSQL only)."""
+
+    broker_url_env: str = Field(
+        "MONITOR_BROKER_URL", description="name of the environment variable holding the broker URL (redis://...)"
+    )
+    queue: str = Field("crawl", min_length=1, max_length=64)
+    batch_size: int = Field(25, ge=1, le=1000, description="sources per job; a group sharing a domain is never split")
+    tick_seconds: float = Field(30, gt=0, le=3600, description="how often the leader dispatches due sources")
+    job_timeout: float = Field(1800, gt=0, description="seconds a job's crawl may take before it is stopped")
+    term_grace: float = Field(30, gt=0, le=600, description="seconds between SIGTERM and SIGKILL on timeout")
+    max_attempts: int = Field(2, ge=1, le=10, description="starts of one job (retries, redeliveries) before it fails")
+    retry_delay: float = Field(10, ge=0, le=3600, description="seconds before a failed crawl of a job is retried")
+    requeue_after: float = Field(600, gt=0, description="a queued job no worker started is sent again this late")
+    max_outstanding_jobs: int = Field(200, ge=1, description="queued + running jobs at most; the rest wait")
+    visibility_timeout: float | None = Field(
+        None,
+        gt=0,
+        description="seconds before Redis redelivers an unacked job; default (max_attempts + 1) x job_timeout",
+    )
+    restore_interval: float = Field(5, gt=0, le=600, description="how often kombu looks for unacked jobs to restore")
+    metrics_port: int | None = Field(None, ge=1, le=65535, description="Prometheus port of the dispatcher")
+    worker_metrics_port: int | None = Field(None, ge=1, le=65535, description="Prometheus port of a worker")
+    metrics_host: str = Field("127.0.0.1", description="address the metrics servers listen on (0.0.0.0: all)")
+
+    @model_validator(mode="after")
+    def _visibility(self) -> ClusterSettings:
+        if self.visibility_timeout is not None and self.visibility_timeout <= self.job_timeout + self.term_grace:
+            raise ValueError(
+                "visibility_timeout must exceed job_timeout + term_grace, or Redis redelivers jobs still running"
+            )
+        return self
+
+    @property
+    def visibility_seconds(self) -> float:
+        """Longer than a task with all its attempts: Redis never hands a live job to a second worker."""
+        return self.visibility_timeout or (self.max_attempts + 1) * (
+            self.job_timeout + self.term_grace + self.retry_delay
+        )
+
+
 class MonitorSettings(Strict):
     """``monitor.yaml``."""
 
@@ -203,6 +244,7 @@ class MonitorSettings(Strict):
     schedules: list[Schedule] = Field(default_factory=list)
     digest: DigestSettings = Field(default_factory=DigestSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    cluster: ClusterSettings = Field(default_factory=ClusterSettings)
 
     _tz = field_validator("timezone")(_check_timezone)
 

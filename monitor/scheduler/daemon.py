@@ -12,6 +12,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
@@ -26,11 +27,22 @@ from apscheduler.events import (
 )
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
 
 from monitor.scheduler.child import ChildRunner
 from monitor.scheduler.jobs import JobSpec, merged_environment
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A function run in the daemon itself on a trigger (the cluster dispatcher's tick), not a child."""
+
+    id: str
+    trigger: BaseTrigger
+    function: Callable[[], object]
+    run_now: bool = True
 
 
 def job_defaults(misfire_grace_seconds: int) -> dict[str, Any]:
@@ -46,8 +58,10 @@ class Daemon:
         *,
         misfire_grace_seconds: int,
         runner: ChildRunner | None = None,
+        tasks: Iterable[TaskSpec] = (),
     ) -> None:
         self.jobs = list(jobs)
+        self.tasks = list(tasks)
         self.runner = runner or ChildRunner()
         self.stop_requested = threading.Event()
         self._signals = 0
@@ -56,7 +70,7 @@ class Daemon:
             job_defaults=job_defaults(misfire_grace_seconds),
             # One thread per job: a long crawl never delays the digest, and max_instances=1 keeps each
             # job to one run at a time.
-            executors={"default": ThreadPoolExecutor(max_workers=max(1, len(self.jobs)))},
+            executors={"default": ThreadPoolExecutor(max_workers=max(1, len(self.jobs) + len(self.tasks)))},
         )
         self.scheduler.add_listener(self._after_run, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self.scheduler.add_listener(self._missed, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
@@ -74,6 +88,14 @@ class Daemon:
         for spec in self.jobs:
             kwargs: dict[str, Any] = {"next_run_time": now} if run_now else {}
             self.scheduler.add_job(self._execute, spec.trigger, args=[spec], id=spec.id, name=spec.id, **kwargs)
+        for task in self.tasks:
+            first: dict[str, Any] = {"next_run_time": now} if task.run_now else {}
+            self.scheduler.add_job(self._call, task.trigger, args=[task], id=task.id, name=task.id, **first)
+
+    def _call(self, task: TaskSpec) -> object:
+        if self.stop_requested.is_set():
+            return "not started: stopping"
+        return task.function()
 
     def log_next_runs(self) -> None:
         for job in self.scheduler.get_jobs():
@@ -87,7 +109,8 @@ class Daemon:
     def _after_run(self, event: JobExecutionEvent) -> None:
         if event.exception is not None:
             log.error("job %s raised %s: %s", event.job_id, type(event.exception).__name__, event.exception)
-        if not self.stop_requested.is_set():
+        # An in-process task (a tick every few seconds) would fill the log with its next runs.
+        if not self.stop_requested.is_set() and all(task.id != event.job_id for task in self.tasks):
             self._log_next(event.job_id)
 
     def _missed(self, event: JobEvent) -> None:
@@ -116,7 +139,7 @@ class Daemon:
         # Started paused so that each job's next run is logged before any job (a run-now job
         # included) can start and log over it.
         self.scheduler.start(paused=True)
-        log.info("scheduler started with %d jobs", len(self.jobs))
+        log.info("scheduler started with %d jobs", len(self.jobs) + len(self.tasks))
         self.log_next_runs()
         self.scheduler.resume()
         if on_started is not None:

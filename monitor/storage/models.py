@@ -161,6 +161,14 @@ class Run(Base):
     stored: Mapped[int] = mapped_column(Integer, default=0)
     flagged: Mapped[int] = mapped_column(Integer, default=0)
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Who runs it, for people (``host``, ``pid``), and the lease that says whether it still does:
+    # a lock its process holds while it lives (``monitor.storage.lock.crawl_locks``). A 'running'
+    # run whose lease is free has died; one with no lease (older rows) is presumed dead.
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    lease: Mapped[str | None] = mapped_column(String(40))
+    # The cluster job (``jobs``) this run carried out, if any.
+    job_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class RunSource(Base):
@@ -176,6 +184,42 @@ class RunSource(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
     source_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
     status: Mapped[str] = mapped_column(String(16), default="running")  # running | complete | incomplete
+
+
+class Job(Base):
+    """A batch of sources for one crawl process, written by ``monitor dispatch``; Celery carries only its id.
+
+    ``state``: ``queued`` (written, sent to the broker), ``running`` (a worker started its crawl;
+    ``attempts`` counts the starts), then ``done`` (the crawl finished, ``run_id`` says how),
+    ``skipped`` (another crawl held its hosts), ``failed`` or ``lost`` (its worker vanished).
+    ``keys`` are the politeness keys (registrable domains) of its sources: no other outstanding
+    job shares one.
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    worker: Mapped[str | None] = mapped_column(String(255))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    exit_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class JobSource(Base):
+    """A source of a job: which job last took a source, and whether one is outstanding."""
+
+    __tablename__ = "job_sources"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
 
 
 class Digest(Base):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+import socket
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -271,20 +273,33 @@ class Repository:
 
     # -- runs ----------------------------------------------------------------------------
     @_storage_errors
-    def start_run(self, command: str, source_ids: Collection[str] = ()) -> int:
-        """Record a new run and the sources it covers; earlier runs of this command still
-        'running' died (the caller holds the lock)."""
+    def start_run(
+        self,
+        command: str,
+        source_ids: Collection[str] = (),
+        *,
+        lease: str | None = None,
+        job_id: int | None = None,
+    ) -> int:
+        """Record a new run and the sources it covers, and mark the runs that died as interrupted.
+
+        ``lease`` is the token of the lock the caller holds while the run lives
+        (``monitor.storage.lock.crawl_locks``); other runs still 'running' are left alone unless
+        their lease is free, so concurrent runs never interrupt each other. A run started without
+        a lease (a test, a row from before leases) is presumed dead by the next start.
+        """
         with self.sessions.begin() as session:
-            dead = select(Run.id).where(Run.command == command, Run.status == "running")
-            session.execute(
-                update(RunSource)
-                .where(RunSource.run_id.in_(dead), RunSource.status == "running")
-                .values(status="incomplete")
+            _interrupt_dead(session)
+            run = Run(
+                command=command,
+                started_at=utcnow(),
+                status="running",
+                stats={},
+                host=socket.gethostname()[:255],
+                pid=os.getpid(),
+                lease=lease,
+                job_id=job_id,
             )
-            session.execute(
-                update(Run).where(Run.command == command, Run.status == "running").values(status="interrupted")
-            )
-            run = Run(command=command, started_at=utcnow(), status="running", stats={})
             session.add(run)
             session.flush()
             unique = list(dict.fromkeys(source_ids))
@@ -293,6 +308,12 @@ class Repository:
                     insert(RunSource), [{"run_id": run.id, "source_id": sid, "status": "running"} for sid in unique]
                 )
             return run.id
+
+    @_storage_errors
+    def interrupt_dead_runs(self) -> list[int]:
+        """Mark 'running' runs whose lease is free as interrupted (their sources incomplete); their ids."""
+        with self.sessions.begin() as session:
+            return _interrupt_dead(session)
 
     @_storage_errors
     def finish_run(
@@ -411,6 +432,25 @@ class Repository:
                 # Topic matches and countries go with the article (ON DELETE CASCADE).
                 session.execute(delete(Article).where(Article.id.in_([id_ for id_, _url in chunk])))
             return len(doomed)
+
+
+def _interrupt_dead(session: Session) -> list[int]:
+    """In the caller's transaction: the 'running' runs whose holder is gone become 'interrupted'."""
+    from monitor.storage.lock import lease_alive
+
+    connection = session.connection()
+    running = session.execute(select(Run.id, Run.lease).where(Run.status == "running")).all()
+    dead = [run_id for run_id, lease in running if not lease_alive(connection, lease)]
+    for chunk in _chunks(dead):
+        session.execute(
+            update(RunSource)
+            .where(RunSource.run_id.in_(chunk), RunSource.status == "running")
+            .values(status="incomplete")
+        )
+        session.execute(update(Run).where(Run.id.in_(chunk)).values(status="interrupted"))
+    if dead:
+        log.info("runs %s died before they finished: marked interrupted", ", ".join(map(str, dead)))
+    return dead
 
 
 def _article_values(record: ArticleRecord, now: datetime) -> dict[str, Any]:
