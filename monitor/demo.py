@@ -115,4 +115,10 @@ def run_demo(config_dir: Path | None, database_url: str, out_dir: Path, base_por
             console.print(f"source {source_id} failed: {problem}")
     console.print(f"digest: {preview.html.resolve()}")
     console.print(f"digest (text): {preview.text.resolve()}")
+    # The web app on the same database (README, "Web app"): an account first, then the server.
+    console.print(
+        f"web app: monitor users add NAME --db {database_url} && monitor serve --db {database_url}"
+        " (then open http://127.0.0.1:8080/)",
+        soft_wrap=True,
+    )
     return report.exit_code

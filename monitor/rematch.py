@@ -10,10 +10,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from monitor.matching import Matcher
+from monitor.storage.feedback import Mutes, load_mutes
 from monitor.storage.matches import apply_match
 from monitor.storage.models import Article, SourceRow
 from monitor.storage.records import MatchRecord
@@ -36,10 +37,21 @@ class RematchReport:
 
 
 def _apply(
-    session: Session, article: Article, matcher: Matcher, report: RematchReport, jurisdiction: str | None = None
+    session: Session,
+    article: Article,
+    matcher: Matcher,
+    report: RematchReport,
+    jurisdiction: str | None = None,
+    mutes: Mutes | None = None,
+    dry_run: bool = False,
 ) -> None:
-    """``jurisdiction``: the article's source's own, the subject of a text that names none (as in a crawl)."""
+    """``jurisdiction``: the article's source's own, the subject of a text that names none (as in a crawl).
+
+    ``mutes``: what analysts muted (``monitor.storage.feedback``) silences those topics here too.
+    """
     match = MatchRecord.from_result(matcher.match(article.title, article.text, article.language, jurisdiction))
+    if mutes:
+        match = mutes.apply(match, article.source_id)
     old_topics = sorted(t.topic for t in article.topics)
     new_topics = sorted(t.topic for t in match.topics)
     # What the item is about and how much, not only which codes: a rematch must rewrite those too.
@@ -60,29 +72,47 @@ def _apply(
         and old_countries == new_countries
         and article.reason == match.reason
         and article.flagged == match.flagged
-    ):
+    ) or dry_run:
         return
     # The same text: news only when newly flagged, not when a flagged article gains a topic.
     apply_match(session, article, match, utcnow(), revised=False)
 
 
 def rematch(
-    sessions: sessionmaker[Session], matcher: Matcher, progress: Callable[[int, int], None] | None = None
+    sessions: sessionmaker[Session],
+    matcher: Matcher,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    dry_run: bool = False,
+    newest: int | None = None,
+    where: ColumnElement[bool] | None = None,
 ) -> RematchReport:
-    """Re-match every stored article in id order, a batch per transaction."""
+    """Re-match every stored article in id order, a batch per transaction.
+
+    ``dry_run``: report what would change and write nothing. ``newest``: only the newest that many
+    articles (by id). ``where``: only the articles it selects (a mute lifted).
+    """
     report = RematchReport()
+    selected = [where] if where is not None else []
     with sessions() as session:
-        total = session.scalar(select(func.count(Article.id))) or 0
+        total = session.scalar(select(func.count(Article.id)).where(*selected)) or 0
         jurisdictions = {
             row.id: row.jurisdiction for row in session.execute(select(SourceRow.id, SourceRow.jurisdiction))
         }
-    last_id = 0
+        mutes = load_mutes(session)
+        last_id = 0
+        if newest is not None:
+            total = min(total, newest)
+            first = session.scalar(
+                select(Article.id).where(*selected).order_by(Article.id.desc()).offset(newest).limit(1)
+            )
+            last_id = first or 0
     while True:
-        with sessions.begin() as session:
+        with sessions() if dry_run else sessions.begin() as session:
             batch = list(
                 session.scalars(
                     select(Article)
-                    .where(Article.id > last_id)
+                    .where(Article.id > last_id, *selected)
                     .order_by(Article.id)
                     .limit(BATCH)
                     .options(selectinload(Article.topics), selectinload(Article.countries))
@@ -91,7 +121,7 @@ def rematch(
             if not batch:
                 break
             for article in batch:
-                _apply(session, article, matcher, report, jurisdictions.get(article.source_id))
+                _apply(session, article, matcher, report, jurisdictions.get(article.source_id), mutes, dry_run)
             last_id = batch[-1].id
             report.examined += len(batch)
         if progress is not None:

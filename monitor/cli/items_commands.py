@@ -53,6 +53,7 @@ def items(
 
     from monitor.cli.tables import items_table
     from monitor.storage import repository_for
+    from monitor.storage.feedback import all_judgements
     from monitor.storage.queries import iter_items, to_item
 
     config = state(ctx).config()
@@ -61,8 +62,10 @@ def items(
     with repository.sessions() as session:
         rows = iter_items(session, spec)
         if output_format is ItemFormat.jsonl:
+            judged = all_judgements(session)  # analysts' verdicts: {verdict, reason, by, at}, or null
             for article in rows:
-                sys.stdout.write(json.dumps(to_item(article), ensure_ascii=False) + "\n")
+                item = {**to_item(article), "judgement": judged.get(article.id)}
+                sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
         elif output_format is ItemFormat.csv:
             writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, extrasaction="ignore")
             writer.writeheader()

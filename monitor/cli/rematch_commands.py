@@ -13,8 +13,9 @@ from monitor.cli.app import app, state
 def rematch(
     ctx: typer.Context,
     show: Annotated[int, typer.Option("--show", min=0, help="titles to list per change")] = 20,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="report what would change, write nothing")] = False,
 ) -> None:
-    """Re-run the matchers over stored articles (no fetching) and report what changed."""
+    """Re-run the matchers over stored articles (no fetching) and report what changed; mutes stay applied."""
     from monitor.matching import Matcher
     from monitor.rematch import rematch as run_rematch
     from monitor.storage import repository_for
@@ -22,9 +23,10 @@ def rematch(
     config = state(ctx).config()
     matcher = Matcher.build(config.watchlists_path)  # uncached: the file was just edited
     repository = repository_for(config.database_url)
-    report = run_rematch(repository.sessions, matcher)
+    report = run_rematch(repository.sessions, matcher, dry_run=dry_run)
     typer.echo(
-        f"rematched {report.examined} articles: {len(report.newly_flagged)} newly flagged, "
+        ("dry run, nothing written: " if dry_run else "")
+        + f"rematched {report.examined} articles: {len(report.newly_flagged)} newly flagged, "
         f"{len(report.unflagged)} no longer flagged, {len(report.topics_changed)} with other topics, "
         f"{report.countries_changed} with other jurisdictions"
     )

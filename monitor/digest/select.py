@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from monitor.config.schema import Recipient
 from monitor.digest.safety import plain, safe_url
 from monitor.digest.snippets import Segment, snippet
+from monitor.storage.feedback import hidden_ids
 from monitor.storage.models import Article, Digest, DigestItem, SourceRow
 from monitor.storage.records import about_codes
 
@@ -203,6 +204,9 @@ def select_entries(
 ) -> Selection:
     """The items a recipient (or, with None, everyone) gets for the window [since, until)."""
     articles = candidates(session, since=since, until=until)
+    # Stories analysts judged not relevant, and items whose every topic a mute silences, stay out.
+    hidden = hidden_ids(session, articles)
+    articles = [a for a in articles if a.id not in hidden]
     drop: set[str] = set()
     if recipient is not None:
         sent = sent_since_flagged(session, recipient.email, [a.id for a in articles])

@@ -9,12 +9,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy.orm import object_session
+
 from monitor.controls import strip_controls
 from monitor.storage.records import about_codes
 from monitor.storage.types import utcnow
 
 if TYPE_CHECKING:
     from monitor.digest.stories import Story
+    from monitor.storage.models import Article
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_ID = "urn:news-monitor:flagged"
@@ -39,6 +42,22 @@ def _stamp(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
+def _shown(stories: Iterable[Story]) -> list[Story]:
+    """The stories without those analysts judged not relevant or mutes silence (``monitor.storage.feedback``)."""
+    stories = list(stories)
+    session = object_session(stories[0].primary) if stories else None
+    if session is None:
+        return stories
+    from monitor.storage.feedback import hidden_ids
+
+    def flagged(story: Story) -> list[Article]:
+        members = [story.primary, *story.copies]
+        return [m for m in members if m.flagged] or [story.primary]
+
+    hidden = hidden_ids(session, [member for story in stories for member in flagged(story)])
+    return [story for story in stories if not all(m.id in hidden for m in flagged(story))]
+
+
 def build_feed(
     stories: Iterable[Story],
     source_names: Mapping[str, str],
@@ -54,7 +73,7 @@ def build_feed(
         _sub(feed, "link", rel="self", href=self_url)
     updated = _sub(feed, "updated")
     newest: datetime | None = None
-    for story in stories:
+    for story in _shown(stories):
         article = story.primary
         when = article.flagged_at or article.updated_at or article.fetched_at or utcnow()
         newest = when if newest is None or when > newest else newest

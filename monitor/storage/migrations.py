@@ -36,12 +36,12 @@ BASELINE_REVISION = "0001"
 UPGRADE_HINT = "run `monitor db upgrade` (back up the database first)"
 # The newest revision under alembic/versions, known without loading Alembic. A new revision must
 # bump it: tests/monitor/storage/test_migrations.py compares it with Alembic's own head.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 # Full-text search objects live outside the ORM metadata (an FTS5 virtual table and its shadow
 # tables on SQLite, an expression GIN index on PostgreSQL); autogenerate must not drop them.
 SEARCH_TABLE_PREFIX = "articles_fts"
-SEARCH_INDEXES = frozenset({"ix_articles_search"})
+SEARCH_INDEXES = frozenset({"ix_articles_search", "ix_articles_flagged_newest"})  # the latter: 0005, web list
 
 
 def include_object(

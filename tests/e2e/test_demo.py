@@ -97,6 +97,7 @@ def test_demo_prints_summary_and_digest_path(demo_run: DemoRun) -> None:
     html = Path(match.group(1)).read_text(encoding="utf-8")
     assert Path(match.group(1)).parent == out.resolve()
     assert "<html" in html.lower()
+    assert "monitor serve --db sqlite:///" in result.stdout  # how to open the web app on the demo database
 
 
 def test_every_article_once_on_topic_flagged_traps_not(demo_run: DemoRun) -> None:
