@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 import idna
 from w3lib.url import canonicalize_url, url_query_cleaner
@@ -289,6 +289,30 @@ def join_url(base: str, link: str) -> str:
         return urljoin(base, link)
     except ValueError:
         return link
+
+
+def is_tracking_parameter(name: str) -> bool:
+    """A query parameter that says where a reader came from (``utm_source``, ``fbclid``, ...)."""
+    return name in TRACKING_PARAMETERS or bool(TRACKING_PREFIXES.match(name))
+
+
+def request_url(url: str) -> str:
+    """The form of ``url`` a crawl requests: ``checked_url``'s, without its fragment and tracking
+    parameters, the other parameters as written and in their order.
+
+    Applied before a request is made, so ``/a?utm_source=x`` and ``/a#top`` are one request, for
+    one URL, as they are one article (``canonical_url``). Not sorted or re-encoded: a server may
+    read its query in order. Raises ``InvalidURL``.
+    """
+    parts = split_url(url)
+    rest = parts.rest.split("#", 1)[0]
+    path, question, query = rest.partition("?")
+    if question:
+        kept = [
+            pair for pair in query.split("&") if pair and not is_tracking_parameter(unquote_plus(pair.split("=", 1)[0]))
+        ]
+        rest = f"{path}?{'&'.join(kept)}" if kept else path
+    return URLParts(parts.scheme, parts.userinfo, parts.host, parts.port, rest).geturl()
 
 
 def canonical_url(url: str) -> str:

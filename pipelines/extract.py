@@ -135,9 +135,10 @@ class ExtractStage:
             raise DropItem(f"{item.url}: {result.detail or result.status}", log_level="INFO")
         if result.status != "ok":
             log.warning(
-                "source %s: %s: PDF %s (%s); stored without text",
+                "source %s: %s: %s %s (%s); stored without text",
                 item.source_id,
                 item.url,
+                result.kind.upper(),
                 result.status,
                 result.detail,
             )

@@ -45,6 +45,7 @@ class StoreStage:
             reason=item.reason,
             duplicate_of=item.duplicate_of,
             fingerprint=item.fingerprint,
+            found_on=item.found_on,
             topics=item.topics,
             countries=item.countries,
         )

@@ -1,5 +1,12 @@
 """What every spider of ours shares: endpoint requests with conditional GET, health records,
-article requests that skip stored URLs, and the article callback that yields ``DocumentItem``."""
+article requests that skip stored URLs, and the article callback that yields ``DocumentItem``.
+
+Nothing is fetched twice: every article, document and page request is for ``request_url`` (no
+tracking parameters, no fragment) and claimed by its canonical URL in ``requested`` first; a
+redirect to a page already requested or stored is not followed (``spiders.dupefilter``); a page
+whose ``rel=canonical`` names another form claims that form too. Both kinds of alias are kept in
+the database (``url_aliases``), so the next crawl skips a link to either form.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +25,12 @@ from monitor.extraction.document import detect_kind
 from monitor.stats import ARTICLES_SKIPPED_STORED, ENDPOINTS_FAILED, PAGES_FETCHED, PAGES_NOT_MODIFIED
 from monitor.storage import Repository
 from monitor.storage.records import EndpointResult
-from monitor.urls import InvalidURL, canonical_url, checked_url
+from monitor.storage.text import clean_url
+from monitor.urls import InvalidURL, canonical_url, checked_url, request_url, same_site, split_url
 from spiders import errors
 from spiders.database import crawl_repository
-from spiders.discovery import looks_like_article
+from spiders.discovery import declared_canonical, looks_like_article
+from spiders.documents import document_links, within_hosts
 from spiders.errors import classify_failure
 from spiders.items import DocumentItem
 
@@ -38,6 +47,10 @@ LINKS_INVALID = f"links/{errors.INVALID_URL}"
 # Article pages are fetched after the feeds and listings that name them, so a run that is cut
 # short (timeout, page limit) has at least polled every source once.
 ENDPOINT_PRIORITY = 10
+# Documents (PDF, DOCX) one page may cite that are fetched at most, the first ones in page order:
+# the default of a source's ``max_documents_per_page`` and the ad-hoc crawl's bound.
+MAX_DOCUMENTS_PER_PAGE = 10
+DOCUMENT_KINDS = frozenset({"pdf", "docx"})
 
 
 class CrawlSource(Protocol):
@@ -57,10 +70,15 @@ class MonitorSpider(scrapy.Spider):
     """Base class; subclasses produce endpoint requests in ``start``."""
 
     name = "monitor-base"
+    custom_settings: dict[str, Any] | None = {"DUPEFILTER_CLASS": "spiders.dupefilter.RedirectAwareDupeFilter"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Canonical URLs this crawl has requested (articles, documents, pages) or learnt to be one of them.
         self.requested: set[str] = set()
+        # Canonical URLs of the pages read as listings: never taken as an article's rel=canonical
+        # (CMSs that point every article's canonical at the news section exist).
+        self.listing_pages: set[str] = set()
         self.failed_sources: dict[str, list[str]] = {}
         # The crawl's database, handed over in ``from_crawler`` (``spiders.database``).
         self.repository: Repository
@@ -129,6 +147,8 @@ class MonitorSpider(scrapy.Spider):
             "handle_httpstatus_list": [304],
         }
         request_meta.update(meta or {})
+        # Claimed like an article: a sitemap that names the listing page does not fetch it again.
+        self.requested.add(canonical_url(url))
         return scrapy.Request(
             checked_url(url),
             callback=callback,
@@ -245,15 +265,18 @@ class MonitorSpider(scrapy.Spider):
         links: Iterable[tuple[str, dict[str, Any]]],
         via: str,
         found_on: str | None = None,
+        callback: Callable[..., object] | None = None,
     ) -> Iterator[scrapy.Request]:
         """Requests for the links not stored yet and not requested earlier in this run.
 
         Each link passes the URL gate first: a malformed one is refused alone (``refuse_link``).
+        The request is for ``request_url`` (no tracking parameters, no fragment), claimed by its
+        canonical URL, so two forms of one link are one request.
         """
         pending: list[tuple[str, str, dict[str, Any]]] = []
         for url, extra in links:
             try:
-                checked = checked_url(url)
+                checked = request_url(url)
             except InvalidURL as error:
                 self.refuse_link(source.id, error, via, found_on)
                 continue
@@ -268,10 +291,50 @@ class MonitorSpider(scrapy.Spider):
             self.requested.add(canonical)
             yield scrapy.Request(
                 url,
-                callback=self.parse_article,
+                callback=callback or self.parse_article,
                 errback=self.article_failed,
-                meta={"source": source, "feed": extra, "via": via, "checked_canonical": canonical},
+                meta={
+                    "source": source,
+                    "feed": extra,
+                    "via": via,
+                    "checked_canonical": canonical,
+                    "found_on": found_on,
+                },
             )
+
+    def document_requests(
+        self, source: CrawlSource, urls: Iterable[str], found_on: str, hosts: Iterable[str], limit: int
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the documents a page cites: the first ``limit`` links on ``hosts``, in page
+        order, that are neither stored nor requested yet."""
+        allowed = set(hosts)
+        cited = [url for url in urls if within_hosts(url, allowed)][: max(limit, 0)]
+        yield from self.article_requests(source, [(url, {}) for url in cited], via="document", found_on=found_on)
+
+    def document_hosts(self, source: CrawlSource) -> set[str]:
+        """The hosts whose documents a page of ``source`` may make us fetch; none by default."""
+        return set()
+
+    def cited_documents(self, response: TextResponse, source: CrawlSource) -> Iterator[scrapy.Request]:
+        """Requests for the documents an article page cites (its content area; see ``spiders.documents``)."""
+        hosts = self.document_hosts(source)
+        limit = getattr(source, "max_documents_per_page", MAX_DOCUMENTS_PER_PAGE)
+        if not hosts or not limit:
+            return
+        hosts.add(split_url(response.url).host)
+        yield from self.document_requests(source, document_links(response), response.url, hosts, limit)
+
+    def not_stored_before(self, urls: Iterable[str]) -> set[str]:
+        """The canonical URLs of ``urls`` that no earlier run stored: not stored, or stored by this
+        run (which requests only what is not stored). What makes a listing's next page worth reading."""
+        keys = []
+        for url in urls:
+            try:
+                keys.append(canonical_url(url))
+            except InvalidURL:
+                continue
+        stored = self.repository.stored_urls(keys) if keys else set()
+        return {key for key in keys if clean_url(key) not in stored or key in self.requested}
 
     def stored_fetch_times(self, urls: Iterable[str]) -> dict[str, datetime]:
         """canonical URL -> when the stored copy was fetched, for the given URLs that are stored
@@ -284,21 +347,107 @@ class MonitorSpider(scrapy.Spider):
                 continue
         return self.repository.stored_fetch_times(canonicals) if canonicals else {}
 
-    def parse_article(self, response: Response) -> Iterator[DocumentItem]:
+    # -- aliases -------------------------------------------------------------------------
+    def redirect_known(self, request: scrapy.Request) -> bool:
+        """Asked by the duplicate filter of each redirected request: True (not followed) when its
+        target was requested in this crawl or, for an article, is stored; the URLs that led to it
+        are recorded as its aliases either way."""
+        try:
+            target = canonical_url(request.url)
+        except InvalidURL:
+            return False
+        hops = [canonical_url(url) for url in request.meta.get("redirect_urls", []) if _gated(url)]
+        known = target in self.requested or ("source" in request.meta and self.repository.is_stored(target))
+        self.requested.update(hops)
+        self.requested.add(target)
+        self.record_aliases({hop: target for hop in hops})
+        if known:
+            self.crawler.stats.inc_value("articles/redirect_to_known")
+        return known
+
+    def record_aliases(self, aliases: dict[str, str]) -> None:
+        aliases = {alias: target for alias, target in aliases.items() if alias != target}
+        if aliases and self.record_validators:  # a probe writes nothing but health
+            self.repository.record_aliases(aliases)
+
+    def trusted_canonical(self, response: TextResponse) -> str | None:
+        """The canonical URL of the page's ``rel=canonical``, when it can be believed: on the same
+        site, not its home page, not a page this crawl read as a listing, not the page that linked
+        here (CMSs that point every article at the section front exist)."""
+        declared = declared_canonical(response)
+        if declared is None:
+            return None
+        try:
+            key = canonical_url(checked_url(declared))
+        except InvalidURL:
+            return None
+        if not same_site(key, response.url) or split_url(key).rest in ("", "/") or key in self.listing_pages:
+            return None
+        found_on = response.meta.get("found_on")
+        if found_on and _gated(found_on) and canonical_url(found_on) == key:
+            return None
+        return key
+
+    def is_duplicate_by_canonical(self, response: TextResponse) -> bool:
+        """True when the page's trusted ``rel=canonical`` names another URL that this crawl requested
+        or that is stored: the page is that one under another URL, and is not stored twice. Else
+        that URL is claimed, so a later link to it is not fetched."""
+        declared = self.trusted_canonical(response)
+        key = canonical_url(response.url)
+        # The page's own forms: its URL, the one requested, those that redirected to it.
+        own = {key, response.meta.get("checked_canonical")}
+        own.update(canonical_url(url) for url in response.meta.get("redirect_urls", []) if _gated(url))
+        if declared is None or declared in own:
+            return False
+        if declared in self.requested or self.repository.is_stored(declared):
+            self.record_aliases({key: declared})
+            self.crawler.stats.inc_value("articles/duplicate_by_canonical")
+            return True
+        self.requested.add(declared)
+        self.record_aliases({declared: key})
+        return False
+
+    def note_redirects(self, response: Response) -> None:
+        """The URLs that redirected to this response are aliases of it."""
+        hops = [url for url in response.meta.get("redirect_urls", []) if _gated(url)]
+        if not hops:
+            return
+        target = canonical_url(response.url)
+        self.requested.add(target)
+        self.record_aliases({canonical_url(hop): target for hop in hops})
+
+    # -- the article callback ------------------------------------------------------------
+    def parse_article(self, response: Response) -> Iterator[DocumentItem | scrapy.Request]:
         source = response.meta["source"]
-        if (
-            response.meta.get("via") == "sitemap"
-            and isinstance(response, TextResponse)
-            and detect_kind(response.body, _header(response, "Content-Type")) == "html"
-            and not looks_like_article(response)
-        ):
+        self.note_redirects(response)
+        via = response.meta.get("via")
+        kind = detect_kind(response.body, _header(response, "Content-Type"))
+        page = response if isinstance(response, TextResponse) and kind == "html" else None
+        if via == "sitemap" and page is not None and not looks_like_article(page):
             # Sitemaps list every page of a site (contact, legal notice, section fronts); only
             # pages that carry article metadata are news.
             self.crawler.stats.inc_value("articles/not_article")
             return
+        if via == "document" and kind not in DOCUMENT_KINDS and not (page is not None and looks_like_article(page)):
+            yield from self.document_was_a_page(response)
+            return
+        if page is not None and self.is_duplicate_by_canonical(page):
+            return
+        yield self.document_item(response)
+        if page is not None:
+            yield from self.cited_documents(page, source)
+
+    def document_was_a_page(self, response: Response) -> Iterator[DocumentItem | scrapy.Request]:
+        """A link taken for a document answered with a page that is no article either: not stored
+        (the ad-hoc crawl reads it as a page; an article is stored as one)."""
+        self.crawler.stats.inc_value("documents/not_a_document")
+        return iter(())
+
+    def document_item(self, response: Response) -> DocumentItem:
+        source = response.meta["source"]
         feed = response.meta.get("feed") or {}
         self.crawler.stats.inc_value(PAGES_FETCHED)
-        yield DocumentItem(
+        return DocumentItem(
             url=response.url,
             source_id=source.id,
             body=response.body,
@@ -317,6 +466,7 @@ class MonitorSpider(scrapy.Spider):
             feed_updated=bool(feed.get("feed_updated")),
             discovered_via=response.meta.get("via", ""),
             checked_url=response.meta.get("checked_canonical"),
+            found_on=response.meta.get("found_on"),
         )
 
     def article_failed(self, failure: Failure) -> None:
@@ -347,6 +497,15 @@ def moved_note(response: Response, configured: str) -> str | None:
     reasons = [str(r) for r in response.meta.get("redirect_reasons", []) if isinstance(r, int)]
     permanent = all(r in ("301", "308") for r in reasons) and bool(reasons)
     return f"{'moved' if permanent else 'redirected'}: {', '.join(reasons) or 'redirect'} to {response.url}"
+
+
+def _gated(url: str) -> bool:
+    """True when the URL passes the gate (every request and redirect did; this guards the rest)."""
+    try:
+        checked_url(url)
+    except InvalidURL:
+        return False
+    return True
 
 
 def _header(response: Response, name: str) -> str | None:

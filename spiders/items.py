@@ -36,6 +36,8 @@ class DocumentItem:
     # The canonical URL the spider found not stored just before fetching; when the page did not
     # redirect elsewhere, the skip-stored stage need not ask the database again.
     checked_url: str | None = None
+    # The page (listing, article, feed or sitemap) the link was found on: a document's citing page.
+    found_on: str | None = None
 
     # Filled by the pipeline stages.
     canonical_url: str = ""

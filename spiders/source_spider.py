@@ -30,9 +30,10 @@ from w3lib.url import add_or_replace_parameter
 from monitor.config.entry_points import entry_points
 from monitor.config.schema import JsonApi, Listing, Source
 from monitor.extraction.dates import settle_date
-from monitor.urls import canonical_url, join_url
+from monitor.urls import canonical_url, host_of, join_url, request_url
 from spiders import errors
-from spiders.base import MonitorSpider
+from spiders.base import CrawlSource, MonitorSpider
+from spiders.documents import document_links, page_tree, within_hosts
 from spiders.feed_pool import FeedParsing, FeedParsingStopped, response_headers
 from spiders.feeds import FeedEntry, NotAFeed
 from spiders.json_api import NotAnApiAnswer, parse_json_api
@@ -46,6 +47,8 @@ log = logging.getLogger(__name__)
 REVISION_GAP = timedelta(minutes=5)
 # Child sitemaps of an index followed at most; news sites split by month and keep decades.
 MAX_CHILD_SITEMAPS = 50
+# A later listing page answering one of these is past the last page, not a failure.
+PAST_THE_END = (404, 410)
 
 
 class SourceSpider(MonitorSpider):
@@ -101,10 +104,12 @@ class SourceSpider(MonitorSpider):
                     dont_filter=True,
                 )
 
-    def _articles(self, source: Source, links: list[tuple[str, dict[str, Any]]], via: str) -> Iterator[scrapy.Request]:
+    def _articles(
+        self, source: Source, links: list[tuple[str, dict[str, Any]]], via: str, found_on: str | None = None
+    ) -> Iterator[scrapy.Request]:
         if self.probe:
             return iter(())
-        return self.article_requests(source, links, via=via)
+        return self.article_requests(source, links, via=via, found_on=found_on)
 
     def _newest(self, dates: list[datetime | None]) -> datetime | None:
         newest = max((d for d in dates if d is not None), default=None)
@@ -140,7 +145,7 @@ class SourceSpider(MonitorSpider):
         if note is None and entries and not any(e.published or e.updated for e in entries):
             note = f"undated: none of its {len(entries)} entries carries a date"
         self.endpoint_ok(response, len(entries), self._newest([e.published or e.updated for e in entries]), note)
-        for request in self._articles(source, links, "feed"):
+        for request in self._articles(source, links, "feed", response.url):
             yield request
 
     def _capped(
@@ -257,7 +262,7 @@ class SourceSpider(MonitorSpider):
             self.endpoint_ok(response, answer.items, self._newest([e.published for e in answer.entries]), note)
         if self.probe:
             return
-        requests = list(self._articles(source, links, "json_api"))
+        requests = list(self._articles(source, links, "json_api", response.url))
         yield from requests
         if not requests or page - api.first_page + 1 >= api.max_pages:
             return
@@ -295,7 +300,7 @@ class SourceSpider(MonitorSpider):
                 )
             return
         links = [(entry.url, {"title": entry.title, "published": entry.lastmod}) for entry in entries]
-        yield from self._articles(source, links, "sitemap")
+        yield from self._articles(source, links, "sitemap", response.url)
 
     # -- listings ------------------------------------------------------------------------
     def parse_listing(
@@ -303,10 +308,17 @@ class SourceSpider(MonitorSpider):
     ) -> Iterator[scrapy.Request]:
         if self.not_modified(response):
             return
+        if page != listing.first_page and response.status in PAST_THE_END:
+            # A pager's next link (or a page_url template) past the last page: the end, not a failure.
+            self.crawler.stats.inc_value("listings/past_last_page")
+            log.info("source %s: listing page %s: %d, past the last page", source.id, response.url, response.status)
+            return
         if not isinstance(response, TextResponse):
             self.endpoint_broken(response, errors.NOT_A_FEED, "listing page is not HTML", status=response.status)
             return
-        links = article_links(response, listing)
+        self.listing_pages.add(canonical_url(response.url))
+        root = page_tree(response)
+        links = article_links(response, listing, root, content_only=True)
         if page == listing.first_page:
             # Said in health, for ``sources check`` to point at the selector (monitor/cli/hints.py).
             empty = (
@@ -316,10 +328,19 @@ class SourceSpider(MonitorSpider):
         if self.probe:
             return
         self.crawler.stats.inc_value("listings/pages")
-        # The requests are exactly the links neither stored nor already requested in this run.
-        requests = list(self.article_requests(source, [(url, {}) for url in links], via="listing"))
-        fresh = len(requests)
-        yield from requests
+        # The requests are exactly the links neither stored nor already requested in this run,
+        # and (without a link_selector, which says itself which links count) the documents that
+        # the page's content area cites.
+        hosts = self.document_hosts(source)
+        cited: list[str] = []
+        if not listing.link_selector:
+            cited = [url for url in document_links(response, root) if within_hosts(url, hosts)]
+            cited = cited[: source.max_documents_per_page]
+        # New: not stored by an earlier run. A link this run requested already (from the feed,
+        # the home page's teasers) is new all the same, and the next page may hold more.
+        fresh = len(self.not_stored_before([*links, *cited]))
+        yield from self.article_requests(source, [(url, {}) for url in links], via="listing", found_on=response.url)
+        yield from self.document_requests(source, cited, response.url, hosts, len(cited))
         limit = listing.max_pages or self.settings.getint("MONITOR_MAX_PAGES_PER_LISTING")
         pages_done = page - listing.first_page + 1
         # Regulators' CMSs answer 200 with an empty list past the last page, and an unchanged
@@ -332,16 +353,25 @@ class SourceSpider(MonitorSpider):
             if fresh and pages_done >= limit:
                 self.crawler.stats.inc_value("listings/page_limit_reached")
             return
-        following = next_page(response, listing, page)
+        following = next_page(response, listing, page, root)
         checked = self.checked_links(source.id, [following], "next-page", response.url) if following else []
-        if checked and checked[0] != response.url:
+        if checked and canonical_url(checked[0]) not in self.listing_pages:
             yield scrapy.Request(
-                checked[0],
+                request_url(checked[0]),
                 callback=self.parse_listing,
                 errback=self.listing_page_failed,
                 cb_kwargs={"source": source, "listing": listing, "page": page + 1},
-                meta={"endpoint": {"kind": "listing", "source_id": source.id, "url": listing.url}},
+                meta={
+                    "endpoint": {"kind": "listing", "source_id": source.id, "url": listing.url},
+                    "handle_httpstatus_list": list(PAST_THE_END),
+                },
             )
+
+    def document_hosts(self, source: CrawlSource) -> set[str]:
+        """The hosts of the source's homepage and entry points: a document there is the source's."""
+        configured = cast(Source, source)
+        urls = [point.url for point in entry_points(configured)] + [configured.homepage or ""]
+        return {host for url in urls if (host := host_of(url))}
 
     def listing_page_failed(self, failure: Failure) -> None:
         """A later listing page failing is logged; the endpoint's health follows its first page."""

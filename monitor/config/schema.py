@@ -372,6 +372,12 @@ class Source(Strict):
         le=100_000,
         description="feed entries requested per run at most; default: politeness.max_entries_per_feed",
     )
+    max_documents_per_page: int = Field(
+        10,
+        ge=0,
+        le=100,
+        description="documents (PDF, DOCX) a listing or article page cites that are fetched at most; 0: none",
+    )
     user_agent: str | None = Field(
         None,
         description="this source's User-Agent instead of monitor.yaml's (a site that refuses the shipped one)",

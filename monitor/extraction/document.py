@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from monitor.extraction.dates import parse_date, settle_date
+from monitor.extraction.docx import looks_like_docx
 
 # trafilatura, pypdf and py3langid are imported in ``extract_document``, not here: the crawl
 # process imports this module for ``detect_kind`` and ``Extracted`` only, and leaves extraction to
@@ -28,7 +29,7 @@ BINARY_PREFIXES = (
 
 @dataclass
 class Extracted:
-    kind: str  # html | pdf | binary
+    kind: str  # html | pdf | docx | binary
     status: str  # ok | empty | encrypted | scanned | failed | skipped
     title: str = ""
     text: str = ""
@@ -41,9 +42,12 @@ class Extracted:
 
 
 def detect_kind(body: bytes, content_type: str | None) -> str:
-    """PDF by signature first: servers label PDFs application/octet-stream or even text/html."""
+    """PDF by signature first: servers label PDFs application/octet-stream or even text/html.
+    DOCX by its zip signature and main part, whatever the label."""
     if body.lstrip()[:5] == PDF_SIGNATURE or body[:1024].find(PDF_SIGNATURE) != -1 and body[:4] != b"<!DO":
         return "pdf"
+    if looks_like_docx(body, content_type):
+        return "docx"
     lowered = (content_type or "").split(";")[0].strip().lower()
     if lowered == "application/pdf":
         return "pdf"
@@ -84,6 +88,11 @@ def extract_document(
     if kind == "pdf":
         pdf = extract_pdf(body)
         result = Extracted(kind, pdf.status, title=pdf.title, text=pdf.text, detail=pdf.detail)
+    elif kind == "docx":
+        from monitor.extraction.docx import extract_docx
+
+        docx = extract_docx(body)
+        result = Extracted(kind, docx.status, title=docx.title, text=docx.text, detail=docx.detail)
     else:
         extraction = extract_html(body, url)
         if extraction is None:
@@ -92,7 +101,7 @@ def extract_document(
             result = Extracted(kind, "ok", title=extraction.title, text=extraction.text, summary=extraction.summary)
             declared = extraction.declared_language
             page_date = parse_date(extraction.date, timezone)
-    if feed_title and (not result.title or kind == "pdf"):
+    if feed_title and (not result.title or kind in ("pdf", "docx")):
         result.title = feed_title
     if not result.summary and feed_summary:
         result.summary = feed_summary

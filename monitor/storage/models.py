@@ -102,6 +102,9 @@ class Article(Base):
     duplicate_of: Mapped[str | None] = mapped_column(String(URL_MAX), index=True)
     # MinHash signature of the text (``monitor.dedupe.similarity``), for near-duplicate lookup.
     fingerprint: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The page (listing, article, feed or sitemap) the link to this item was found on: for a
+    # document (PDF, DOCX), the press release or listing that cites it.
+    found_on: Mapped[str | None] = mapped_column(String(URL_MAX))
 
     topics: Mapped[list[TopicMatch]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="TopicMatch.score.desc()"
@@ -238,6 +241,18 @@ class Digest(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     item_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UrlAlias(Base):
+    """Another canonical URL of a stored article: a link that redirected to it, or that its page's
+    ``rel=canonical`` names (or the page named by it). A link to an alias counts as stored while
+    the article it points to is stored, so the next crawl does not fetch it again."""
+
+    __tablename__ = "url_aliases"
+
+    url: Mapped[str] = mapped_column(String(URL_MAX), primary_key=True)
+    canonical_url: Mapped[str] = mapped_column(String(URL_MAX), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PrunedUrl(Base):

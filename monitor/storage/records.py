@@ -111,6 +111,8 @@ class ArticleRecord:
     duplicate_of: str | None = None
     # ``similarity.fingerprint(text)`` when the caller already has it (the extract stage makes it).
     fingerprint: bytes | None = None
+    # The page the link was found on (a document's citing page); None when not known.
+    found_on: str | None = None
     topics: list[TopicRecord] = field(default_factory=list)
     countries: list[CountryRecord] = field(default_factory=list)
 

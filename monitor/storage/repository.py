@@ -28,7 +28,7 @@ from monitor.stats import (
 )
 from monitor.storage.engine import first_line
 from monitor.storage.matches import apply_match, insert_matches
-from monitor.storage.models import Article, DigestItem, Endpoint, PrunedUrl, Run, RunSource, SourceRow
+from monitor.storage.models import Article, DigestItem, Endpoint, PrunedUrl, Run, RunSource, SourceRow, UrlAlias
 from monitor.storage.records import ArticleRecord, EndpointResult
 from monitor.storage.text import clean_text, clean_title, clean_url
 from monitor.storage.types import utcnow
@@ -122,7 +122,39 @@ class Repository:
                 found.update(session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk))))
                 # A pruned article counts as stored: a sitemap listing it must not bring it back.
                 found.update(session.scalars(select(PrunedUrl.canonical_url).where(PrunedUrl.canonical_url.in_(chunk))))
+                # An alias (a link that redirected to a stored article, or the other form its
+                # rel=canonical names) counts as stored while its article does.
+                aliases = dict(
+                    session.execute(
+                        select(UrlAlias.url, UrlAlias.canonical_url).where(
+                            UrlAlias.url.in_([url for url in chunk if url not in found])
+                        )
+                    ).all()
+                )
+                if aliases:
+                    targets = set(aliases.values())
+                    kept = set(session.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(targets))))
+                    kept.update(
+                        session.scalars(select(PrunedUrl.canonical_url).where(PrunedUrl.canonical_url.in_(targets)))
+                    )
+                    found.update(alias for alias, target in aliases.items() if target in kept)
         return found
+
+    @_storage_errors
+    def record_aliases(self, aliases: dict[str, str]) -> None:
+        """Remember ``alias -> canonical URL`` pairs (both canonical URLs); an alias already known keeps
+        its first target. Whether an alias counts as stored is decided when it is looked up."""
+        pairs = {clean_url(alias): clean_url(target) for alias, target in aliases.items() if alias != target}
+        if not pairs:
+            return
+        try:
+            with self.sessions.begin() as session:
+                known = set(session.scalars(select(UrlAlias.url).where(UrlAlias.url.in_(list(pairs)))))
+                session.add_all(
+                    UrlAlias(url=alias, canonical_url=target) for alias, target in pairs.items() if alias not in known
+                )
+        except IntegrityError:  # a concurrent run recorded the same alias first: that one stays
+            log.debug("aliases %s recorded concurrently", sorted(pairs))
 
     def is_stored(self, canonical_url: str) -> bool:
         return bool(self.stored_urls([canonical_url]))
@@ -197,8 +229,11 @@ class Repository:
         if record.content_hash and row.content_hash == record.content_hash:
             return "unchanged"
         for key, value in values.items():
-            if key not in ("flagged", "reason"):  # written by apply_match, which needs the old ones
-                setattr(row, key, value)
+            if key in ("flagged", "reason"):  # written by apply_match, which needs the old ones
+                continue
+            if key == "found_on" and value is None:  # a revision fetched from nowhere keeps its citing page
+                continue
+            setattr(row, key, value)
         row.fingerprint = signature
         row.revision += 1
         row.updated_at = now
@@ -471,6 +506,7 @@ def _article_values(record: ArticleRecord, now: datetime) -> dict[str, Any]:
         "flagged": record.flagged,
         "reason": clean_text(record.reason, 2000),
         "duplicate_of": clean_url(record.duplicate_of) if record.duplicate_of else None,
+        "found_on": clean_url(record.found_on) if record.found_on else None,
     }
 
 

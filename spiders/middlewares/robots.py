@@ -91,6 +91,10 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             self._resolve(netloc)
             return
         await super()._parse_robots(response, netloc, request)
+        # The spider may read the same robots.txt (its Sitemap: lines) instead of fetching it again.
+        received = getattr(self.crawler.spider, "robots_txt_received", None)
+        if received is not None:
+            received(response)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         if not isinstance(exc, IgnoreRequest):

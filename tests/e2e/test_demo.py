@@ -110,7 +110,15 @@ def test_every_article_once_on_topic_flagged_traps_not(demo_run: DemoRun) -> Non
         assert path not in by_path, f"{path} stored twice"
         by_path[path] = (flagged, reason)
     paths = {path for _site, path in expected}
+    # Documents linked from an article page only are fetched too, and say which page cites them.
+    attachments = yaml.safe_load(MANIFEST_PATH.read_text(encoding="utf-8"))["attachments"]
+    paths |= {attachment["path"] for attachment in attachments}
     assert set(by_path) == paths, f"extra: {set(by_path) - paths}, missing: {paths - set(by_path)}"
+    with sqlite3.connect(db) as connection:
+        found_on = dict(connection.execute("SELECT url, found_on FROM articles WHERE found_on IS NOT NULL").fetchall())
+    cited_by = {urlsplit(url).path: urlsplit(page).path for url, page in found_on.items()}
+    for attachment in attachments:
+        assert cited_by.get(attachment["path"]) == attachment["linked_from"], attachment["path"]
     for (_site, path), article in expected.items():
         flagged, reason = by_path[path]
         if article["off_topic_trap"]:
