@@ -13,14 +13,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
 from monitor.cli.app import app, state
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     from monitor.cli.hints import Hint
     from monitor.config.schema import Source
     from monitor.storage.models import Endpoint
@@ -71,6 +71,9 @@ def health_table(
     by_source: dict[str, list[Endpoint]] = {}
     for endpoint in endpoints:
         by_source.setdefault(endpoint.source_id, []).append(endpoint)
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title=title, expand=False)
     columns = [
         "source",
@@ -133,6 +136,8 @@ def health_table(
 def _detail(row: Endpoint | None) -> Text:
     """The last failure's cause, or what the last success left undone (entries over a feed's cap);
     as plain text, never as rich markup, and without the control characters a server's error may carry."""
+    from rich.text import Text
+
     from monitor.controls import strip_controls
 
     detail = strip_controls(row.last_error or "") if row is not None and row.last_checked_at else ""
@@ -151,6 +156,8 @@ def _last_jobs(sessions: object) -> dict[str, str]:
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     probe = Console()
     return probe if probe.is_terminal else Console(width=200)
 

@@ -20,7 +20,9 @@ JURISDICTION = re.compile(r"^([A-Z]{2}|EU|INTL)$")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Schemas are built when a model is first validated, not at import: a command that reads only
+    # monitor.yaml (monitor match) never pays for the sources, cluster and JSON API models.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _check_timezone(value: str) -> str:
