@@ -42,6 +42,8 @@ class CrawlReport:
     def exit_code(self) -> int:
         if self.status == "failed":
             return ExitCode.FAILED
+        if self.status == "interrupted":
+            return ExitCode.INTERRUPTED
         return ExitCode.PARTIAL if self.failed_sources or self.skipped_sources else ExitCode.OK
 
 
@@ -109,8 +111,7 @@ def _run_crawl(
     overrides: dict[str, Any] | None = None,
 ) -> CrawlReport:
     """Run one spider to completion and record the run with its stats."""
-    from scrapy.crawler import CrawlerProcess
-
+    from monitor.interrupt import InterruptibleProcess
     from monitor.logs import quiet_libraries
     from monitor.matching.watchlist import load_watchlist
     from monitor.storage import open_database
@@ -128,7 +129,7 @@ def _run_crawl(
     settings = scrapy_settings(config, allow_private=allow_private, allowed_hosts=allowed_hosts, overrides=overrides)
     # The spider records its fetches under this run; only this run promotes their validators.
     settings["MONITOR_RUN_ID"] = run_id
-    process = CrawlerProcess(settings)
+    process = InterruptibleProcess(settings)
     quiet_libraries()
     crawler = process.create_crawler(spider_cls)
     attach_database(crawler, database)  # the spider and the stages share it; closed in run_crawl
@@ -146,6 +147,10 @@ def _run_crawl(
         spider = crawler.spider
         reason = stats.get(FINISH_REASON, "")
         status = "ok" if reason in (FINISHED, CLOSESPIDER_TIMEOUT, CLOSESPIDER_PAGECOUNT) else "failed"
+        if process.interrupted:
+            # Ctrl-C (SIGINT) or SIGTERM: asked for, not a failure. Nothing is promoted (the crawl
+            # did not finish), so the next run sends no validator that would hide an unread article.
+            status = "interrupted"
         if reason == CLOSESPIDER_TIMEOUT:
             log.warning(
                 "run %s stopped at its time limit (%ss); the next run continues",

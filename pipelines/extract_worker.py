@@ -23,7 +23,12 @@ def extract_and_sign(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Ext
 
 
 def warm() -> None:
-    """Load the language model before the first page arrives, not while it waits."""
+    """Load the language model before the first page arrives, not while it waits; and leave
+    Ctrl-C to the parent. A terminal sends SIGINT to the whole process group: a worker that died
+    of it would leave the item it was extracting unanswered, and the graceful stop waits for it."""
+    import signal
+
     from monitor.extraction.language import detect_language
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     detect_language("warm up the language identifier with a sentence of plain English text")
