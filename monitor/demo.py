@@ -115,6 +115,8 @@ def run_demo(config_dir: Path | None, database_url: str, out_dir: Path, base_por
             console.print(f"source {source_id} failed: {problem}")
     console.print(f"digest: {preview.html.resolve()}")
     console.print(f"digest (text): {preview.text.resolve()}")
+    # The demo has its own database, not the default one `monitor items` reads: the exact command.
+    console.print(f"items: monitor items --flagged --db {database_url}", soft_wrap=True)
     # The web app on the same database (README, "Web app"): an account first, then the server.
     console.print(
         f"web app: monitor users add NAME --db {database_url} && monitor serve --db {database_url}"

@@ -98,6 +98,14 @@ def test_demo_prints_summary_and_digest_path(demo_run: DemoRun) -> None:
     assert Path(match.group(1)).parent == out.resolve()
     assert "<html" in html.lower()
     assert "monitor serve --db sqlite:///" in result.stdout  # how to open the web app on the demo database
+    # The command it prints for the items shows the demo's items (its database is not the default one).
+    printed = re.search(r"items: monitor items --flagged --db (\S+)", result.stdout)
+    assert printed, result.stdout
+    command = [sys.executable, "-m", "monitor", "--config", str(CONFIG_DIR), "-q", "items", "--flagged"]
+    command += ["--db", printed.group(1), "--format", "jsonl"]
+    items = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
+    assert items.returncode == 0, items.stderr
+    assert len(items.stdout.splitlines()) == sum(flag for _url, flag, _reason in stored(_db)) > 0
 
 
 def test_every_article_once_on_topic_flagged_traps_not(demo_run: DemoRun) -> None:
