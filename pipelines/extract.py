@@ -24,15 +24,15 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections.abc import Coroutine
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TYPE_CHECKING, Any, TypeVar
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import Deferred
 
+from monitor.futures import deferred_from_future
 from monitor.stats import ITEMS_EXTRACTED
 from spiders.items import DocumentItem
 
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from monitor.extraction import Extracted
 
 log = logging.getLogger(__name__)
-_T = TypeVar("_T")
 
 # Only the worker module is preloaded in the forkserver: importing trafilatura, lxml and datasketch
 # once there makes every forked worker ready at once.
@@ -115,7 +114,8 @@ class ExtractStage:
 
         args, kwargs = _arguments(item)
         item.body = b""  # the worker has its copy; do not hold the bytes while it works
-        result, signature = await maybe_deferred_to_future(_deferred(pool.submit(extract_and_sign, args, kwargs)))
+        answer = pool.submit(extract_and_sign, args, kwargs)
+        result, signature = await maybe_deferred_to_future(deferred_from_future(answer))
         return self.apply(item, result, signature)
 
     def extract_now(self, item: DocumentItem) -> DocumentItem:
@@ -152,20 +152,3 @@ class ExtractStage:
         item.fingerprint = signature
         self.stats.inc_value(ITEMS_EXTRACTED)
         return item
-
-
-def _deferred(future: Future[_T]) -> Deferred[_T]:
-    """A Deferred fired in the reactor thread when the pool's future completes (any reactor)."""
-    from twisted.internet import reactor
-
-    deferred: Deferred[_T] = Deferred()
-
-    def fire(done: Future[_T]) -> None:
-        error = done.exception()
-        if error is not None:
-            deferred.errback(error)
-        else:
-            deferred.callback(done.result())
-
-    future.add_done_callback(lambda done: reactor.callFromThread(fire, done))
-    return deferred

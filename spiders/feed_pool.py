@@ -14,8 +14,8 @@ on its neighbours. Here each worker process is driven by one thread of a small t
 one job at a time: a death is always the death of the feed that worker was parsing. The worker
 is a fresh interpreter (``python -m spiders.feed_worker``; feedparser imports in ~0.1 s), started
 at the first feed that needs parsing and kept for the crawl: an unchanged rerun (all 304) starts
-none. Results come back into the reactor as ``pipelines.extract`` brings its own: a Deferred
-fired with ``callFromThread``, awaited by the spider's ``async`` callback.
+none. Results come back into the reactor as the extraction pool's do (``monitor.futures``), awaited
+by the spider's ``async`` callback.
 """
 
 from __future__ import annotations
@@ -33,18 +33,17 @@ from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import Deferred
 
+from monitor.futures import deferred_from_future
 from spiders.feeds import FeedEntry, NotAFeed, parse_feed
 
 log = logging.getLogger(__name__)
-_T = TypeVar("_T")
 
 # The directory that holds the ``spiders`` package: the worker imports it from there.
 CODE_ROOT = Path(__file__).resolve().parent.parent
@@ -296,28 +295,12 @@ class FeedParsing:
             future = self.pool.submit(body, url, timezone, headers)
         except RuntimeError as exc:  # the executor is shut down: the crawl is closing
             raise FeedParsingStopped(str(exc)) from exc
-        kind, value = await maybe_deferred_to_future(_deferred(future))
+        kind, value = await maybe_deferred_to_future(deferred_from_future(future, _stopped))
         return result_of(kind, value)
 
 
-def _deferred(future: Future[_T]) -> Deferred[_T]:
-    """A Deferred fired in the reactor thread when the future completes (any reactor)."""
-    from twisted.internet import reactor
-
-    deferred: Deferred[_T] = Deferred()
-
-    def fire(done: Future[_T]) -> None:
-        if done.cancelled():
-            deferred.errback(FeedParsingStopped("feed parsing stopped: the crawl is closing"))
-            return
-        error = done.exception()
-        if error is not None:
-            deferred.errback(error)
-        else:
-            deferred.callback(done.result())
-
-    future.add_done_callback(lambda done: reactor.callFromThread(fire, done))
-    return deferred
+def _stopped() -> FeedParsingStopped:
+    return FeedParsingStopped("feed parsing stopped: the crawl is closing")
 
 
 def response_headers(response: Response) -> dict[str, str]:

@@ -33,6 +33,17 @@ class _CheckedRedirects(BaseRedirectMiddleware):
         except IgnoreRequest as exc:  # Scrapy raises nothing else here: "max redirections reached"
             raise TooManyRedirects(f"more than {self.max_redirect_times} redirects (redirect loop?)") from exc
 
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        """Scrapy's own (the next class in the MRO: RedirectMiddleware or MetaRefreshMiddleware),
+        a Location it cannot split refused by type."""
+        try:
+            answer: Request | Response = super().process_response(request, response)  # type: ignore[misc]  # BaseRedirectMiddleware has none; the concrete class next in the MRO does
+            return answer
+        except ValueError as exc:
+            raise _refused(response, exc) from exc
+
 
 def _refused(response: Response, exc: ValueError) -> InvalidRedirect:
     """The gate's ``InvalidURL``, or ``urljoin``'s own ValueError on a Location it cannot split."""
@@ -44,22 +55,6 @@ def _refused(response: Response, exc: ValueError) -> InvalidRedirect:
 class CheckedRedirectMiddleware(_CheckedRedirects, RedirectMiddleware):
     """Replaces ``scrapy.downloadermiddlewares.redirect.RedirectMiddleware`` (same order, 600)."""
 
-    def process_response(
-        self, request: Request, response: Response, spider: Spider | None = None
-    ) -> Request | Response:
-        try:
-            return super().process_response(request, response)
-        except ValueError as exc:
-            raise _refused(response, exc) from exc
-
 
 class CheckedMetaRefreshMiddleware(_CheckedRedirects, MetaRefreshMiddleware):
     """Replaces ``scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware`` (same order, 580)."""
-
-    def process_response(
-        self, request: Request, response: Response, spider: Spider | None = None
-    ) -> Request | Response:
-        try:
-            return super().process_response(request, response)
-        except ValueError as exc:
-            raise _refused(response, exc) from exc
