@@ -1,4 +1,5 @@
-"""Runs one crawl in this process and records the run in the database.
+"""Runs one crawl in this process and records the run in the database; or, for a dry run
+(``preview_crawl``), runs it over a read-only view of the database and records nothing.
 
 The Scrapy settings come from the config (``monitor.scrapy_settings``); exit codes from
 ``monitor.errors.ExitCode``.
@@ -13,7 +14,7 @@ import gc
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from monitor.config import AppConfig
 from monitor.errors import ExitCode
@@ -21,22 +22,31 @@ from monitor.scrapy_settings import scrapy_settings
 from monitor.stats import CLOSESPIDER_PAGECOUNT, CLOSESPIDER_TIMEOUT, FINISH_REASON, FINISHED
 
 if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
     from sqlalchemy import Engine
 
+    from monitor.storage import Database
+    from pipelines.preview_sink import PreviewRecord
     from spiders.base import MonitorSpider
+    from spiders.discovery import Discovered
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class CrawlReport:
-    run_id: int
+    run_id: int  # 0 for a dry run, which records no run (the ids of runs start at 1)
     started_at: datetime
     status: str
     stats: dict[str, Any]
     failed_sources: dict[str, list[str]] = field(default_factory=dict)
     # Sources left out because another crawl holds one of their hosts: the next slot takes them.
     skipped_sources: dict[str, str] = field(default_factory=dict)
+    # A dry run's items, as the store stage would have stored them (``pipelines.preview_sink``).
+    previewed: list[PreviewRecord] = field(default_factory=list)
+    # What the ad-hoc spider found of the site (its feeds, sitemaps, listings), for the suggested entry.
+    discovered: Discovered | None = None
+    dry_run: bool = False
 
     @property
     def exit_code(self) -> int:
@@ -53,13 +63,18 @@ def run_crawl(
     spider_kwargs: dict[str, Any],
     *,
     job_id: int | None = None,
+    dry_run: bool = False,
     **options: Any,
 ) -> CrawlReport:
     """``_run_crawl`` under the locks of the hosts it crawls (``monitor.storage.lock.crawl_locks``).
 
     PostgreSQL: a source whose host another crawl holds is left out (``skipped_sources``); when
     every host is held the run exits at once (AlreadyRunning, exit 4). SQLite: one crawl at a time.
+    A dry run (``preview_crawl``) takes no lock and writes nothing.
     """
+    if dry_run:
+        options.pop("command", None)
+        return preview_crawl(config, spider_cls, spider_kwargs, **options)
     from monitor.cluster.keys import all_keys, spider_keys
     from monitor.storage.engine import make_engine
     from monitor.storage.lock import crawl_locks
@@ -111,11 +126,8 @@ def _run_crawl(
     overrides: dict[str, Any] | None = None,
 ) -> CrawlReport:
     """Run one spider to completion and record the run with its stats."""
-    from monitor.interrupt import InterruptibleProcess
-    from monitor.logs import quiet_libraries
     from monitor.matching.watchlist import load_watchlist
     from monitor.storage import open_database
-    from spiders.database import attach_database
 
     # Validate the watchlists before anything is fetched or recorded: a bad rule is a config
     # error (exit 2), not a crawl that dies in its first pipeline stage. Parsing and checking the
@@ -129,43 +141,119 @@ def _run_crawl(
     settings = scrapy_settings(config, allow_private=allow_private, allowed_hosts=allowed_hosts, overrides=overrides)
     # The spider records its fetches under this run; only this run promotes their validators.
     settings["MONITOR_RUN_ID"] = run_id
+    outcome = _Outcome()
+    try:
+        _crawl(database, spider_cls, spider_kwargs, settings, outcome, f"run {run_id}")
+    finally:
+        failed = outcome.failed_sources
+        repository.finish_run(
+            run_id,
+            outcome.status,
+            outcome.stats,
+            incomplete_sources=set(getattr(outcome.spider, "sources_with_failed_articles", ()) or ()),
+            failed_sources=set(failed),
+        )
+    return CrawlReport(
+        run_id=run_id,
+        started_at=started_at,
+        status=outcome.status,
+        stats=outcome.stats,
+        failed_sources=outcome.failed_sources,
+        discovered=getattr(outcome.spider, "discovered", None),
+    )
+
+
+def preview_crawl(
+    config: AppConfig,
+    spider_cls: type[MonitorSpider],
+    spider_kwargs: dict[str, Any],
+    *,
+    allow_private: bool = False,
+    allowed_hosts: list[str] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> CrawlReport:
+    """A dry run: the crawl a run would make, writing nothing (``monitor.preview.database``).
+
+    No lock is taken and no run recorded: a dry run can change nothing another crawl relies on.
+    The store stage is swapped for the preview sink (``pipelines.dry_run_pipelines``); what it kept
+    is the report's ``previewed``.
+    """
+    from monitor.matching.watchlist import load_watchlist
+    from monitor.preview.database import open_preview_database
+    from pipelines import dry_run_pipelines
+    from pipelines.preview_sink import previewed
+
+    load_watchlist(config.watchlists_path)
+    database = open_preview_database(config.database_url)
+    started_at = datetime.now(UTC)
+    settings = scrapy_settings(config, allow_private=allow_private, allowed_hosts=allowed_hosts, overrides=overrides)
+    settings["ITEM_PIPELINES"] = dry_run_pipelines(settings["ITEM_PIPELINES"])
+    outcome = _Outcome()
+    try:
+        _crawl(database, spider_cls, spider_kwargs, settings, outcome, "the dry run")
+    finally:
+        database.close()
+    return CrawlReport(
+        run_id=0,
+        dry_run=True,
+        started_at=started_at,
+        status=outcome.status,
+        stats=outcome.stats,
+        failed_sources=outcome.failed_sources,
+        previewed=previewed(outcome.crawler) if outcome.crawler is not None else [],
+        discovered=getattr(outcome.spider, "discovered", None),
+    )
+
+
+@dataclass
+class _Outcome:
+    """What a crawl came to, filled in as it goes, so that a caller's ``finally`` records what there is."""
+
+    status: str = "failed"
+    stats: dict[str, Any] = field(default_factory=dict)
+    spider: MonitorSpider | None = None
+    crawler: Crawler | None = None
+
+    @property
+    def failed_sources(self) -> dict[str, list[str]]:
+        return dict(getattr(self.spider, "failed_sources", {}) or {})
+
+
+def _crawl(
+    database: Database,
+    spider_cls: type[MonitorSpider],
+    spider_kwargs: dict[str, Any],
+    settings: dict[str, Any],
+    outcome: _Outcome,
+    what: str,
+) -> None:
+    """Run the spider over ``database`` with ``settings`` to its end; ``outcome`` says how it ended."""
+    from monitor.interrupt import InterruptibleProcess
+    from monitor.logs import quiet_libraries
+    from spiders.database import attach_database
+
     process = InterruptibleProcess(settings)
     quiet_libraries()
     crawler = process.create_crawler(spider_cls)
-    attach_database(crawler, database)  # the spider and the stages share it; closed in run_crawl
-    status = "failed"
-    stats: dict[str, Any] = {}
-    spider = None
+    outcome.crawler = crawler
+    attach_database(crawler, database)  # the spider and the stages share it; closed by the caller
+    process.crawl(crawler, **spider_kwargs)
+    # A process runs one crawl, and what is alive now (modules, settings, the engine) lives
+    # until it exits. Frozen, the collector's full passes during the crawl skip it, and so does
+    # the interpreter's last collection at exit, which took ~0.4 s of a 3 s unchanged rerun.
+    gc.freeze()
     try:
-        process.crawl(crawler, **spider_kwargs)
-        # A process runs one crawl, and what is alive now (modules, settings, the engine) lives
-        # until it exits. Frozen, the collector's full passes during the crawl skip it, and so does
-        # the interpreter's last collection at exit, which took ~0.4 s of a 3 s unchanged rerun.
-        gc.freeze()
         process.start()
-        stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
-        spider = crawler.spider
-        reason = stats.get(FINISH_REASON, "")
-        status = "ok" if reason in (FINISHED, CLOSESPIDER_TIMEOUT, CLOSESPIDER_PAGECOUNT) else "failed"
-        if process.interrupted:
-            # Ctrl-C (SIGINT) or SIGTERM: asked for, not a failure. Nothing is promoted (the crawl
-            # did not finish), so the next run sends no validator that would hide an unread article.
-            status = "interrupted"
-        if reason == CLOSESPIDER_TIMEOUT:
-            log.warning(
-                "run %s stopped at its time limit (%ss); the next run continues",
-                run_id,
-                settings["CLOSESPIDER_TIMEOUT"],
-            )
     finally:
-        failed = dict(getattr(spider, "failed_sources", {}) or {})
-        if status == "ok" and failed:
-            status = "partial"
-        repository.finish_run(
-            run_id,
-            status,
-            stats,
-            incomplete_sources=set(getattr(spider, "sources_with_failed_articles", ()) or ()),
-            failed_sources=set(failed),
-        )
-    return CrawlReport(run_id=run_id, started_at=started_at, status=status, stats=stats, failed_sources=failed)
+        outcome.spider = cast("MonitorSpider | None", crawler.spider)
+    outcome.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    reason = outcome.stats.get(FINISH_REASON, "")
+    outcome.status = "ok" if reason in (FINISHED, CLOSESPIDER_TIMEOUT, CLOSESPIDER_PAGECOUNT) else "failed"
+    if process.interrupted:
+        # Ctrl-C (SIGINT) or SIGTERM: asked for, not a failure. Nothing is promoted (the crawl
+        # did not finish), so the next run sends no validator that would hide an unread article.
+        outcome.status = "interrupted"
+    if reason == CLOSESPIDER_TIMEOUT:
+        log.warning("%s stopped at its time limit (%ss); the next run continues", what, settings["CLOSESPIDER_TIMEOUT"])
+    if outcome.status == "ok" and outcome.failed_sources:
+        outcome.status = "partial"

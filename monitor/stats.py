@@ -19,6 +19,7 @@ ARTICLES_SKIPPED_STORED = "articles/skipped_stored"  # links not fetched because
 ITEMS_EXTRACTED = "items/extracted"  # pipelines.extract: text extracted
 ITEMS_FLAGGED = "items/flagged"  # pipelines.match: a topic rule fired
 ITEMS_STORED = "items/stored"  # pipelines.store: inserted or revised
+ITEMS_PREVIEWED = "items/previewed"  # pipelines.preview_sink: a dry run's "would be stored"
 
 # Written by Scrapy when the spider closes (``scrapy.core.engine``), and its usual values.
 FINISH_REASON = "finish_reason"

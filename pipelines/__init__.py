@@ -13,3 +13,14 @@ ITEM_PIPELINES: dict[str, int] = {
     "pipelines.match.MatchStage": 600,
     "pipelines.store.StoreStage": 900,
 }
+
+# A dry run (``monitor crawl URL --dry-run``, ``monitor sources test``): the same stages in the same
+# order, the last one keeping what would be stored instead of writing it.
+STORE_STAGE = "pipelines.store.StoreStage"
+PREVIEW_SINK = "pipelines.preview_sink.PreviewSink"
+
+
+def dry_run_pipelines(pipelines: dict[str, int]) -> dict[str, int]:
+    """``pipelines`` with the store stage swapped for the preview sink, at the store stage's place."""
+    order = pipelines.get(STORE_STAGE, ITEM_PIPELINES[STORE_STAGE])
+    return {**{path: n for path, n in pipelines.items() if path != STORE_STAGE}, PREVIEW_SINK: order}

@@ -6,6 +6,10 @@ page is a listing: its links are followed one hop deeper, the documents it cites
 fetched, and its next page (``spiders.listings.next_page_link``) is read at the same depth, until
 a page brings no link of its content area that is not requested or stored already. A next page
 that answers 404 or 410 is past the last one: the paging ends there, without a failure.
+
+What the crawl finds on the way (feeds and sitemaps that parsed, listings with their pages and
+links, the pages and documents taken as articles) is kept in ``discovered``, of which ``monitor
+crawl`` makes its suggested ``sources.yaml`` entry (``monitor.preview.suggest``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import scrapy
-from lxml.html import HtmlElement
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
@@ -27,10 +30,11 @@ from monitor.storage.text import clean_url
 from monitor.urls import InvalidURL, canonical_url, checked_url, join_url, request_url, same_site, split_url
 from spiders import errors
 from spiders.base import DOCUMENT_KINDS, MAX_DOCUMENTS_PER_PAGE, CrawlSource, MonitorSpider
-from spiders.discovery import feed_links, looks_like_article
+from spiders.discovery import Discovered, feed_links, looks_like_article
 from spiders.documents import content_links, document_links, page_tree
 from spiders.feed_pool import FeedParsing, FeedParsingStopped, response_headers
 from spiders.feeds import NotAFeed
+from spiders.items import DocumentItem
 from spiders.listings import NON_ARTICLE, article_links, next_page_link
 from spiders.sitemaps import NotASitemap, parse_sitemap, sitemaps_from_robots
 
@@ -61,6 +65,8 @@ class AdhocSpider(MonitorSpider):
         )
         # In this thread unless the crawl gives it a worker pool (``from_crawler``), as SourceSpider.
         self.feed_parsing = FeedParsing(workers=0)
+        # What the site turned out to hold: the suggested sources.yaml entry is made of it.
+        self.discovered = Discovered(self.start_url)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> AdhocSpider:
@@ -155,7 +161,14 @@ class AdhocSpider(MonitorSpider):
         found = sitemaps_from_robots(response.body, response.url)
         for sitemap in self.checked_links(ADHOC_SOURCE_ID, found, "robots.txt sitemap", response.url):
             if same_site(sitemap, self.start_url):
-                yield self.endpoint_request(sitemap, "sitemap", ADHOC_SOURCE_ID, self.parse_sitemap, conditional=False)
+                yield self.endpoint_request(
+                    sitemap,
+                    "sitemap",
+                    ADHOC_SOURCE_ID,
+                    self.parse_sitemap,
+                    conditional=False,
+                    meta={"from_robots": True},
+                )
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         try:
@@ -163,6 +176,8 @@ class AdhocSpider(MonitorSpider):
         except NotASitemap as exc:
             self.endpoint_broken(response, errors.NOT_A_FEED, str(exc), status=response.status)
             return
+        if response.meta.get("from_robots") and entries:
+            self.discovered.sitemaps[response.meta["endpoint"]["url"]] = len(entries)
         if kind == "sitemapindex":
             children = self.checked_links(ADHOC_SOURCE_ID, [e.url for e in entries[:50]], "sitemap", response.url)
             for child in children:
@@ -183,12 +198,25 @@ class AdhocSpider(MonitorSpider):
         except NotAFeed as exc:
             self.endpoint_broken(response, errors.NOT_A_FEED, str(exc), status=response.status)
             return
+        if entries:
+            self.discovered.feeds[response.meta["endpoint"]["url"]] = len(entries)
         links = [
             (join_url(response.url, e.url), {"title": e.title, "summary": e.summary, "published": e.published})
             for e in entries
         ]
         for request in self.limited(self.article_requests(self.source, links, via="feed", found_on=response.url)):
             yield request
+
+    def parse_article(self, response: Response) -> Iterator[DocumentItem | scrapy.Request]:
+        """The base class's, noting each page or document it hands to the pipeline as an article."""
+        for output in super().parse_article(response):
+            if isinstance(output, DocumentItem):
+                keys = set(_canonicals([response.url, *response.meta.get("redirect_urls", [])]))
+                keys.update([output.checked_url] if output.checked_url else [])
+                self.discovered.items.update(keys)
+                if not isinstance(response, TextResponse) or response.meta.get("via") == "document":
+                    self.discovered.documents.update(keys)
+            yield output
 
     def document_was_a_page(self, response: Response) -> Iterator[Any]:
         """A link taken for a document that answers with a page is read as a page."""
@@ -210,6 +238,7 @@ class AdhocSpider(MonitorSpider):
             yield from self.parse_article(response)  # PDFs and other documents go to extraction
             return
         if depth == 0:
+            self.discovered.start_page(response)
             for feed in self.checked_links(ADHOC_SOURCE_ID, feed_links(response), "feed", response.url):
                 if same_site(feed, self.start_url):
                     yield self.endpoint_request(feed, "feed", ADHOC_SOURCE_ID, self.parse_feed, conditional=False)
@@ -231,7 +260,14 @@ class AdhocSpider(MonitorSpider):
         canonicals = [canonical_url(url) for url in links]  # once a link: half a rerun's listing work
         cited = _canonicals(documents)
         stored = self.repository.stored_urls([*canonicals, *cited])
-        novel = self.novel(response, root, [*canonicals, *cited], stored)
+        content = set(_canonicals(content_links(response, root)))
+        novel = self.novel(response, [*canonicals, *cited], stored, content)
+        first = response.meta.get("listing_first") or canonical_url(response.url)
+        self.discovered.listing_page(first, response.url, [key for key in [*canonicals, *cited] if key in content])
+        self.discovered.read_as_listings.add(canonical_url(response.url))
+        # Stored by an earlier crawl: articles all the same, for the suggested entry of a rerun.
+        self.discovered.items.update(key for key in [*canonicals, *cited] if clean_url(key) in stored)
+        self.discovered.documents.update(key for key in cited if clean_url(key) in stored)
         requests = self.document_requests(self.source, documents, response.url, {self.host}, MAX_DOCUMENTS_PER_PAGE)
         yield from self.limited(requests, depth + 1)
         for url, canonical in zip(links, canonicals, strict=True):
@@ -240,21 +276,22 @@ class AdhocSpider(MonitorSpider):
                 yield request
         if depth >= self.max_depth:
             return
+        following = next_page_link(response, root)
+        if following:
+            self.discovered.listings[first].paged = True
         if not novel:
             # Nothing in this page's content that was stored before this crawl or is new: an
             # unchanged listing, or an empty page past the end. Its next page would bring nothing.
             self.crawler.stats.inc_value("listings/nothing_new")
             return
-        following = next_page_link(response, root)
         checked = self.checked_links(ADHOC_SOURCE_ID, [following], "next-page", response.url) if following else []
         if checked:
-            yield from self.next_listing_page(checked[0], depth, response.url, frozenset([*canonicals, *cited]))
+            yield from self.next_listing_page(checked[0], depth, response.url, frozenset([*canonicals, *cited]), first)
 
-    def novel(self, response: TextResponse, root: HtmlElement | None, keys: list[str], stored: set[str]) -> set[str]:
-        """The links of the page's content area, on this site, that no crawl before this one
-        stored, and that the page before it in the listing did not show (a menu that is not in a
-        ``<nav>``): what makes the next page worth reading."""
-        content = set(_canonicals(content_links(response, root)))
+    def novel(self, response: TextResponse, keys: list[str], stored: set[str], content: set[str]) -> set[str]:
+        """The links of the page's content area (``content``), on this site, that no crawl before
+        this one stored, and that the page before it in the listing did not show (a menu that is
+        not in a ``<nav>``): what makes the next page worth reading."""
         previous = response.meta.get("listing_links") or frozenset()
         return {
             key
@@ -266,7 +303,9 @@ class AdhocSpider(MonitorSpider):
             and (clean_url(key) not in stored or key in self.requested)
         }
 
-    def next_listing_page(self, url: str, depth: int, found_on: str, links: frozenset[str]) -> Iterator[scrapy.Request]:
+    def next_listing_page(
+        self, url: str, depth: int, found_on: str, links: frozenset[str], first: str
+    ) -> Iterator[scrapy.Request]:
         canonical = canonical_url(url)
         if canonical in self.requested or not same_site(url, self.start_url):
             return
@@ -287,6 +326,7 @@ class AdhocSpider(MonitorSpider):
                 "found_on": found_on,
                 "depth": depth,
                 "listing_links": links,
+                "listing_first": first,  # the listing's first page: its pages are one listing
                 "handle_httpstatus_list": list(PAST_THE_END),
             },
         )

@@ -1,10 +1,16 @@
 """How an ad-hoc crawl finds a site's news with nothing but its URL: feeds announced in the page's
-``<link rel="alternate">``, sitemaps named in robots.txt, else its listing pages."""
+``<link rel="alternate">``, sitemaps named in robots.txt, else its listing pages.
+
+``Discovered`` is what the crawl found of each (the feeds and sitemaps that answered with entries,
+the listings with their pages in order and the links of their content area, the pages and
+documents that were articles): what ``monitor.preview.suggest`` makes a ``sources.yaml`` entry of.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass, field
 
 from parsel import Selector
 from scrapy.http import TextResponse
@@ -42,6 +48,46 @@ HEAD_BYTES = 65536
 # <link> tags of the <head>, and one attribute of a tag, read without building a tree.
 _LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(rb"""\b(rel|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+
+
+@dataclass
+class ListingSeen:
+    """One listing as the crawl read it: its pages in paging order, the canonical URLs their
+    content area links to (articles, documents and anything else), and whether it has a pager."""
+
+    pages: list[str] = field(default_factory=list)
+    links: set[str] = field(default_factory=set)
+    paged: bool = False  # a next page was found on one of them (followed or not)
+
+
+@dataclass
+class Discovered:
+    """What an ad-hoc crawl found of a site; filled by ``AdhocSpider`` as it reads the site."""
+
+    start_url: str
+    title: str | None = None  # the start page's <title>
+    language: str | None = None  # the start page's <html lang>, its primary subtag
+    feeds: dict[str, int] = field(default_factory=dict)  # feed URL -> entries, for each that parsed
+    sitemaps: dict[str, int] = field(default_factory=dict)  # robots.txt's sitemaps that parsed -> entries
+    listings: dict[str, ListingSeen] = field(default_factory=dict)  # first page (canonical) -> what it showed
+    items: set[str] = field(default_factory=set)  # canonical URLs of the pages and documents taken as articles
+    documents: set[str] = field(default_factory=set)  # those of ``items`` that are documents (PDF, DOCX)
+    read_as_listings: set[str] = field(default_factory=set)  # canonical URLs of every page read as a listing
+
+    def listing_page(self, first: str, url: str, links: list[str]) -> None:
+        seen = self.listings.setdefault(first, ListingSeen())
+        seen.pages.append(url)
+        self.read_as_listings.add(first)
+        seen.links.update(links)
+
+    def start_page(self, response: TextResponse) -> None:
+        """The start page's title and language: the suggested entry's name and language."""
+        selector = Selector(text=response.text, type="html")
+        title = " ".join((selector.xpath("//title/text()").get() or "").split())
+        self.title = title or None
+        lang = (selector.xpath("/html/@lang").get() or "").strip().lower()
+        self.language = lang.split("-")[0] if re.fullmatch(r"[a-z]{2}(-[a-z0-9]+)*", lang) else None
+
 
 FEED_PATH = re.compile(r"(\.rss|\.atom|/feed/?|/rss/?|rss\.xml|atom\.xml|feed\.xml)$", re.IGNORECASE)
 

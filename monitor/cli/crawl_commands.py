@@ -96,9 +96,14 @@ def crawl(
     max_pages: Annotated[int, typer.Option("--max-pages", min=1, help="pages to fetch at most")] = 200,
     depth: Annotated[int, typer.Option("--depth", min=0, help="link hops from the start page")] = 3,
     time_limit: Annotated[float, typer.Option("--time-limit", min=1, help="seconds the crawl may take")] = 600,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="fetch, extract and match, print what would be stored; write nothing")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON document on stdout, for scripts")] = False,
 ) -> None:
-    """Ad-hoc crawl of one site given only its URL; prints the flagged items at the end."""
-    from monitor.cli.tables import print_items
+    """Ad-hoc crawl of one site given only its URL; prints the flagged items and a suggested sources.yaml entry."""
+    from monitor.cli import preview
+    from monitor.preview.suggest import suggested_source
     from monitor.runner import run_crawl
     from monitor.urls import InvalidURL, checked_url
     from spiders.adhoc_spider import ADHOC_SOURCE_ID, AdhocSpider
@@ -109,7 +114,8 @@ def crawl(
         raise UsageError(str(exc)) from exc
     current = state(ctx)
     config = current.config()
-    _register_sources(config, [(ADHOC_SOURCE_ID, "Ad-hoc crawls")])
+    if not dry_run:
+        _register_sources(config, [(ADHOC_SOURCE_ID, "Ad-hoc crawls")])
     report = run_crawl(
         config,
         AdhocSpider,
@@ -117,15 +123,35 @@ def crawl(
         command="crawl",
         allow_private=current.allow_private,
         overrides={"CLOSESPIDER_TIMEOUT": time_limit},
+        dry_run=dry_run,
     )
+    entry = suggested_source(report.discovered, [s.id for s in config.sources]) if report.discovered else None
+    if as_json:
+        items = [r.to_dict() for r in report.previewed] if dry_run else _stored_items(config, report)
+        preview.print_json(preview.document(report, url, items, entry))
+        raise typer.Exit(report.exit_code)
     _report_failures(report)
-    stats = report.stats
-    typer.echo(
-        f"crawl of {url}: {stats.get(PAGES_FETCHED, 0)} pages fetched, {stats.get(ITEMS_STORED, 0)} articles "
-        f"stored, {stats.get(ITEMS_FLAGGED, 0)} flagged"
-    )
-    print_items(config.database_url, run_started=report.started_at, flagged_only=True, url_prefix=None)
+    typer.echo(preview.summary(report, url))
+    if current.log_level < logging.WARNING:  # under -q the summary only
+        if dry_run:
+            preview.print_preview(report)
+        else:
+            from monitor.cli.tables import print_items
+
+            print_items(config.database_url, run_started=report.started_at, flagged_only=True, url_prefix=None)
+        preview.print_suggestion(entry)
     raise typer.Exit(report.exit_code)
+
+
+def _stored_items(config: AppConfig, report: CrawlReport) -> list[dict[str, object]]:
+    """The articles this crawl stored, as ``monitor items --format jsonl`` prints them."""
+    from monitor.storage import repository_for
+    from monitor.storage.queries import ItemFilter, iter_items, to_item
+    from spiders.adhoc_spider import ADHOC_SOURCE_ID
+
+    with repository_for(config.database_url).sessions() as session:
+        spec = ItemFilter(fetched_since=report.started_at, source=ADHOC_SOURCE_ID)
+        return [to_item(article) for article in iter_items(session, spec)]
 
 
 @app.command()

@@ -1,14 +1,16 @@
-"""``monitor sources [list|check]``: the catalogue and each source's health.
+"""``monitor sources [list|check|test]``: the catalogue, each source's health, a dry run of one.
 
 Health is kept per entry point (feed, sitemap, listing) in the Endpoint table by every crawl:
 last status, error class, consecutive failures, items seen and the newest item's date.
 ``check`` probes each entry point once (no articles, no second listing page) and prints the same
-table for what it just saw.
+table for what it just saw. ``test ID`` runs one source as ``monitor run`` would, dry: it prints
+what would be stored and flagged and writes nothing (``monitor.preview``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -232,6 +234,40 @@ def check_sources(
         typer.echo("what to do:")
         for hint in hints:
             typer.echo(f"  {hint.source_id}: {hint.url}: {hint.problem}: {hint.advice}")
+    raise typer.Exit(report.exit_code)
+
+
+@sources_app.command("test")
+def dry_run_source(
+    ctx: typer.Context,
+    source_id: Annotated[str, typer.Argument(metavar="ID", help="the source's id in config/sources.yaml")],
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON document on stdout, for scripts")] = False,
+) -> None:
+    """Run one source (enabled or not) as `monitor run` would, dry: fetch, extract and match, print
+    what would be stored and flagged; nothing is written. Exit 0: all fine; 3: an entry point failed."""
+    from monitor.cli import preview
+    from monitor.cli.crawl_commands import _report_failures
+    from monitor.config.names import unknown
+    from monitor.errors import UsageError
+    from monitor.runner import run_crawl
+    from spiders.source_spider import SourceSpider
+
+    current = state(ctx)
+    config = current.config()
+    problem = unknown(source_id, [s.id for s in config.sources], "source id")
+    if problem:
+        raise UsageError(f"sources test {source_id!r}: {problem}")
+    source = config.source(source_id)
+    report = run_crawl(config, SourceSpider, {"sources": [source]}, allow_private=current.allow_private, dry_run=True)
+    what = f"source {source_id}"
+    if as_json:
+        items = [record.to_dict() for record in report.previewed]
+        preview.print_json(preview.document(report, what, items, None))
+        raise typer.Exit(report.exit_code)
+    _report_failures(report)
+    typer.echo(preview.summary(report, what))
+    if current.log_level < logging.WARNING:  # under -q the summary only
+        preview.print_preview(report)
     raise typer.Exit(report.exit_code)
 
 

@@ -20,7 +20,14 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from twisted.internet import task
 
-from monitor.stats import ENDPOINTS_FAILED, ITEMS_FLAGGED, ITEMS_STORED, PAGES_FETCHED, PAGES_NOT_MODIFIED
+from monitor.stats import (
+    ENDPOINTS_FAILED,
+    ITEMS_FLAGGED,
+    ITEMS_PREVIEWED,
+    ITEMS_STORED,
+    PAGES_FETCHED,
+    PAGES_NOT_MODIFIED,
+)
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +143,10 @@ class CrawlProgress:
             f"{value('response_received_count', 0)} responses ({value(PAGES_FETCHED, 0)} articles, "
             f"{value(PAGES_NOT_MODIFIED, 0)} not modified)",
             f"{pending} queued",
-            f"{value(ITEMS_STORED, 0)} stored",
+            # A dry run stores nothing: it says what it would have stored.
+            f"{value(ITEMS_PREVIEWED)} would be stored"
+            if value(ITEMS_PREVIEWED, None) is not None
+            else f"{value(ITEMS_STORED, 0)} stored",
             f"{value(ITEMS_FLAGGED, 0)} flagged",
         ]
         failures = value(ENDPOINTS_FAILED, 0)

@@ -26,6 +26,17 @@ def test_log_line_carries_the_counts(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="spiders.extensions.progress"):
         extension.tick()
     assert "(7 articles," in caplog.text and "2 flagged" in caplog.text
+    assert "0 stored" in caplog.text
+
+
+def test_a_dry_run_says_what_it_would_store() -> None:
+    """A dry run counts ``items/previewed`` and stores nothing: the line must not say "0 stored"."""
+    crawler = get_crawler(settings_dict={"MONITOR_PROGRESS": True})
+    crawler.stats.open_spider()
+    extension = CrawlProgress.from_crawler(crawler)
+    crawler.stats.inc_value("items/previewed", 3)
+    line = extension.line()
+    assert "3 would be stored" in line and "0 stored" not in line
 
 
 class _Scheduler:
