@@ -193,7 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--part", choices=("test", "tune", "all"), default=None, help="report one part only")
     ap.add_argument("--watchlists", type=Path, default=ROOT / "config" / "watchlists.yaml")
-    ap.add_argument("--errors", action="store_true", help="list every false positive and miss")
+    ap.add_argument(
+        "--errors", action="store_true", help="list every false positive and miss: flags, jurisdictions, topics"
+    )
+    ap.add_argument(
+        "--errors-jurisdictions",
+        action="store_true",
+        help="list only the jurisdiction errors (with the item's title and what the matcher saw)",
+    )
     ap.add_argument("--json", action="store_true", help="print the pinned figures as JSON")
     ap.add_argument("--pin", action="store_true", help="rewrite eval/real/floors.json from this run")
     args = ap.parse_args(argv)
@@ -225,6 +232,20 @@ def main(argv: list[str] | None = None) -> int:
         for part in [args.part] if args.part else ["tune"]:
             for line in by_part[part]["flags"].errors + by_part[part]["countries"].errors:
                 print(f"{part}: {line}")
+            for line in by_part[part]["topics"].errors:
+                print(f"{part}: topic {line}")
+    if args.errors_jurisdictions:
+        by_id = {item["id"]: item for item in items}
+        for part in [args.part] if args.part else ["tune"]:
+            wrong = sorted({line.split(": ", 1)[0] for line in by_part[part]["countries"].errors})
+            for item_id in wrong:
+                item = by_id[item_id]
+                got = about_countries(item["result"])
+                seen = item["result"].get("mentioned_countries", [])
+                print(
+                    f"{part}: {item_id} [{item['lang']}] labelled {','.join(item['countries'])} got {','.join(got)}"
+                    f" mentioned {','.join(seen)} | {item['title'][:100]}"
+                )
     if args.pin:
         pinned = {key: round(max(0.0, value - FLOOR_MARGIN), 4) for key, value in measured["test"].items()}
         FLOORS.write_text(json.dumps({"corpus_sha256": sha, "test": pinned}, indent=2) + "\n", encoding="utf-8")

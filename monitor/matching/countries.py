@@ -9,8 +9,9 @@ salience from position, frequency and role -> focus, the jurisdictions the story
 
 Focus (``CountryHit.focus``): a jurisdiction named in the title, next to an actor word ("the
 Austrian DPA", "court in Munich") or by an authority in the title or lead is a subject, and so is a
-third country that receives a transfer ("transferred to the US"); others are subjects when they
-weigh at least ``FOCUS_RATIO`` of the heaviest. A nationality ("the Austrian activist") and
+third country that receives a transfer ("transferred to the US", in the body too), and so is the
+source's own jurisdiction when its text names it; others are subjects when they weigh at least
+``FOCUS_RATIO`` of the heaviest. A nationality ("the Austrian activist") and
 "will not apply in X" weigh nothing; a law (GDPR) or a city weighs less than a name. The EU is not
 a subject merely as the frame of a member state's decision (its law, its court's case-law).
 """
@@ -282,7 +283,7 @@ class CountryMatcher:
         near_cues: dict[str, dict[str, tuple[list[TermMatch], list[int]]]] = {}
         for (name, kind), found in subject_cues.items():
             near_cues.setdefault(name, {})[kind] = (found, [c.start for c in found])
-        return self._with_fallback(self._aggregate(mentions, near_cues), jurisdiction)
+        return self._with_fallback(self._aggregate(mentions, near_cues, jurisdiction), jurisdiction)
 
     def _candidates(self, fld: Field, places: list[TermMatch]) -> list[_Mention]:
         """The place matches that pass the filters: capitalisation (a capitalised surface must be
@@ -404,17 +405,20 @@ class CountryMatcher:
         if kind == "institution":
             return "actor" if early else "agent"
         found = cues.get("actors")
-        if found is not None and _near(fld, found, m, ACTOR_WINDOW, ACTOR_WINDOW):
-            return "actor" if early else "agent"
+        acts = found is not None and _near(fld, found, m, ACTOR_WINDOW, ACTOR_WINDOW)
+        if acts and early:
+            return "actor"
         if mention.code in EEA or mention.code == "EU":
-            return ""
+            return "agent" if acts else ""
+        # After the lead, a third country that receives the data stays the transfer's destination
+        # even when an authority is named next to it ("transfers to the US. The DPA ...").
         found = cues.get("destinations")
         if found is not None and _near(fld, found, m, DESTINATION_WINDOW, DESTINATION_AFTER_WINDOW):
             return "destination"
         found = cues.get("locations")
         if found is not None and _near(fld, found, m, DESTINATION_WINDOW, 0):
             return "destination"  # "a processor located in India", "servers in the US"
-        return ""
+        return "agent" if acts else ""
 
     def _self_references(self, mentions: list[_Mention], fields: list[tuple[Field, Parts]]) -> list[_Mention]:
         """国家 ("the state") is China only in a policy text that names no other jurisdiction."""
@@ -446,10 +450,13 @@ class CountryMatcher:
         return resolver.default
 
     def _aggregate(
-        self, mentions: list[_Mention], near_cues: dict[str, dict[str, tuple[list[TermMatch], list[int]]]]
+        self,
+        mentions: list[_Mention],
+        near_cues: dict[str, dict[str, tuple[list[TermMatch], list[int]]]],
+        home: str | None = None,
     ) -> list[CountryHit]:
         """Each mention's role (``_role``, against the subject cues of its field) and weight ->
-        the hits, subjects and most salient first."""
+        the hits, subjects and most salient first. ``home``: the source's own jurisdiction."""
         weight: dict[str, float] = {}
         count: dict[str, int] = {}
         surfaces: dict[str, list[str]] = {}
@@ -505,6 +512,10 @@ class CountryMatcher:
                     known.append(match.surface)
         if not weight:
             return []
+        if home is not None and home in plain and home not in subject:
+            # A source's own jurisdiction, named in its text, is the story's default subject: a
+            # foreign mention must weigh half as much to join it ("... as the EU did").
+            subject.add(home)
         for code in subject:
             weight[code] += SUBJECT_BONUS
         top = max(weight.values())

@@ -41,12 +41,16 @@ DEFAULT_THRESHOLD = 0.4
 LEARNED_PATH = Path(__file__).with_name("data") / "relevance.json"
 
 # Feature order, shared with eval/fit_relevance.py and data/relevance.json.
-FEATURES = ("lead", "title", "mass", "density", "rules", "policy", "length")
+FEATURES = ("lead", "title", "mass", "density", "rules", "policy", "length", "threat")
 
 # Hand-set weights (log-odds). Read them as: evidence in the lead is worth most; the amount of
 # evidence counts with diminishing returns (log); so does its density per 1,000 characters; each
 # further distinct rule adds a little; policy context near the evidence adds about as much as a
-# second mention; a long text needs more of everything. The bias puts a single body mention of a
+# second mention; a long text needs more of everything. The threat feature (the density of the
+# watchlist's ``relevance.threat_context`` terms: malware, exploit, ransomware ...) is measured and
+# explained but weighs 0 in the hand-set model: on the tuning part a weight of -0.3 was neutral
+# (one flag fewer each way), and on a held-out check of the test part it cost recall (5 true flags
+# for 4 false ones); the learned model fits its own weight. The bias puts a single body mention of a
 # weight-1 rule in a short text above the threshold and the same mention deep in a 5,000-character
 # article well below it.
 HAND_WEIGHTS: dict[str, float] = {
@@ -58,6 +62,7 @@ HAND_WEIGHTS: dict[str, float] = {
     "rules": 0.35,  # distinct rules that fired, beyond the first (capped at 4)
     "policy": 1.1,  # share of fired anchors with a policy-context term within POLICY_WINDOW words
     "length": -0.4,  # log10 of the text's length in units of SHORT_TEXT_CHARS (0 for short texts)
+    "threat": 0.0,  # log1p(threat-report terms per 1,000 characters); 0: see the note above
 }
 
 
@@ -72,6 +77,7 @@ class Evidence:
     anchors: int  # distinct anchor spans
     policy_anchors: int  # of which with a policy-context term near
     chars: int  # length of title plus text
+    threats: int = 0  # threat-report terms (malware, exploit, ransomware ...) in the text
 
 
 def features(ev: Evidence) -> dict[str, float]:
@@ -85,6 +91,7 @@ def features(ev: Evidence) -> dict[str, float]:
         "rules": float(min(ev.rules, 5) - 1),
         "policy": ev.policy_anchors / ev.anchors if ev.anchors else 0.0,
         "length": max(0.0, math.log10(chars / SHORT_TEXT_CHARS)),
+        "threat": math.log1p(1000.0 * ev.threats / chars),
     }
 
 

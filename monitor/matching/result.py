@@ -18,6 +18,9 @@ class Evidence:
     field: str
     start: int
     end: int
+    # "anchor": the term the rule fired on; "context": a NEAR term that let it fire ("data", "UK"),
+    # which the digest does not highlight as the story's evidence.
+    role: str = "anchor"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -26,6 +29,7 @@ class Evidence:
             "field": self.field,
             "start": self.start,
             "end": self.end,
+            "role": self.role,
         }
 
 
@@ -37,7 +41,7 @@ class TopicHit:
     evidence: list[Evidence]
     reason: str = ""  # e.g. '"Drittlandtransfer" near "DSGVO"'
     # Why the score (monitor/matching/relevance.py): evidence_mass, lead, title, mass, density,
-    # rules, policy, length. Empty for hits not built by the topic matcher.
+    # rules, policy, length, threat. Empty for hits not built by the topic matcher.
     features: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

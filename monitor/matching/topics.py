@@ -39,6 +39,7 @@ PASSAGE_WORDS = relevance.POLICY_WINDOW
 ANCHOR = -1
 EXCLUDE = -2
 POLICY = -3  # a policy-context term of the watchlist (topic and rule -1)
+THREAT = -4  # a threat-report term of the watchlist (topic and rule -1), in the policy sink
 # The gate every anchor opens: policy-context terms ("law", "Gesetz") occur on most pages and only
 # matter in a field where some topic's anchor occurs.
 ANY_ANCHOR = "any-anchor"
@@ -67,16 +68,16 @@ def _overlaps(a: TermMatch, b: TermMatch) -> bool:
 
 
 # The sinks of the shared automaton's matches that this matcher reads (``TermIndex.scan_sinks``),
-# in this order: anchors and NEAR terms of rules, topic exclusions, policy-context terms.
+# in this order: anchors and NEAR terms of rules, topic exclusions, policy-context and threat terms.
 SINKS = 3
 
 
 def sink(payload: TopicPayload) -> int:
     """Which of the matcher's lists a payload's matches go to."""
-    return 1 if payload.slot == EXCLUDE else 2 if payload.slot == POLICY else 0
+    return 1 if payload.slot == EXCLUDE else 2 if payload.slot <= POLICY else 0
 
 
-# Per field: its rule, exclusion and policy-context matches, each in text order.
+# Per field: its rule, exclusion and policy-context (and threat) matches, each in text order.
 Parts = tuple[list[TermMatch], list[TermMatch], list[TermMatch]]
 
 
@@ -167,6 +168,8 @@ class TopicMatcher:
                 items.append((term, TopicPayload(ti, -1, EXCLUDE)))
         for term in self.watchlist.relevance.policy_context:
             items.append((term, TopicPayload(-1, -1, POLICY)))
+        for term in self.watchlist.relevance.threat_context:
+            items.append((term, TopicPayload(-1, -1, THREAT)))
         return items
 
     @staticmethod
@@ -180,7 +183,7 @@ class TopicMatcher:
             return ((payload.topic, payload.rule), payload.topic, ANY_ANCHOR), None
         if payload.slot == EXCLUDE:
             return (), payload.topic
-        if payload.slot == POLICY:
+        if payload.slot <= POLICY:  # policy-context and threat terms
             return (), ANY_ANCHOR
         return (), (payload.topic, payload.rule)
 
@@ -211,9 +214,13 @@ class TopicMatcher:
         """Per field, its matches already sorted by kind (``Parts``) -> topic hits."""
         # topic -> anchors that fired: (weight, rule, field, anchor match, context matches, policy near)
         fired: dict[int, list[_Fired]] = defaultdict(list)
+        threats = 0  # threat-report terms in the fields that hold evidence
         for fld, (rule_matches, exclude_matches, policy) in fields:
             if not rule_matches:
                 continue
+            if policy and any(m.payload.slot == THREAT for m in policy):
+                threats += sum(1 for m in policy if m.payload.slot == THREAT)
+                policy = [m for m in policy if m.payload.slot == POLICY]
             by_slot: dict[tuple[int, int, int], list[TermMatch]] = {}
             for m in rule_matches:
                 key = m.payload  # (topic, rule, slot)
@@ -250,13 +257,13 @@ class TopicMatcher:
         chars = sum(len(fld.norm.text) for fld, _ in fields)
         hits = []
         for ti, entries in fired.items():
-            hit = self._topic_hit(ti, entries, chars)
+            hit = self._topic_hit(ti, entries, chars, threats)
             if hit is not None:
                 hits.append(hit)
         hits.sort(key=lambda h: (-h.score, self.topic_ids.index(h.topic)))
         return hits
 
-    def _topic_hit(self, ti: int, entries: list[_Fired], chars: int) -> TopicHit | None:
+    def _topic_hit(self, ti: int, entries: list[_Fired], chars: int, threats: int = 0) -> TopicHit | None:
         """The topic's hit when its evidence reaches ``min_score`` and its relevance the threshold."""
         topic = self.topics[ti]
         # Score distinct anchor spans once (several rules may fire on "data localisation law").
@@ -302,6 +309,7 @@ class TopicMatcher:
                 anchors=anchors,
                 policy_anchors=with_policy,
                 chars=chars,
+                threats=threats,
             )
         )
         score = self.model.score(feats)
@@ -312,13 +320,13 @@ class TopicMatcher:
         terms: list[str] = []
         seen: set[tuple[str, str, int]] = set()
         for _weight, rule, fld, anchor, ctx, _policy in entries:
-            for m in [anchor, *ctx]:
+            for role, m in [("anchor", anchor), *(("context", c) for c in ctx)]:
                 if m.surface not in terms:
                     terms.append(m.surface)
                 k = (rule.id, fld.name, m.ostart)
                 if k not in seen and len(evidence) < MAX_EVIDENCE:
                     seen.add(k)
-                    evidence.append(Evidence(rule.id, m.surface, fld.name, m.ostart, m.oend))
+                    evidence.append(Evidence(rule.id, m.surface, fld.name, m.ostart, m.oend, role))
         _w, _r, _f, anchor, ctx, _p = entries[0]
         reason = " near ".join(f'"{m.surface}"' for m in [anchor, *ctx])
         features = {"evidence_mass": round(mass, 2), **{k: round(v, 3) for k, v in feats.items()}}

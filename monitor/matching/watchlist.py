@@ -85,6 +85,8 @@ class Relevance:
 
     threshold: float = relevance.DEFAULT_THRESHOLD
     policy_context: tuple[Term, ...] = ()  # law, regulator, court, ministry ... in every language
+    # malware, exploit, ransomware ...: the vocabulary of a threat report (relevance "threat")
+    threat_context: tuple[Term, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,19 +247,28 @@ def _threshold(path: Path, key: str, value: Any) -> float:
 
 
 def _relevance(path: Path, raw: Any) -> Relevance:
-    """``relevance: {threshold: 0.5, policy_context: {en: [law, regulator], de: [Gesetz*]}}``."""
+    """``relevance: {threshold: 0.5, policy_context: {en: [law, regulator], de: [Gesetz*]},
+    threat_context: {en: [malware, ransomware]}}``."""
     spec = _as_map(path, "relevance", raw)
-    unknown = set(spec) - {"threshold", "policy_context"}
+    known = ("threshold", "policy_context", "threat_context")
+    unknown = set(spec) - set(known)
     if unknown:
-        raise _fail(path, f"relevance.{sorted(unknown)[0]}", "unknown key; expected threshold, policy_context")
-    terms: list[Term] = []
+        raise _fail(path, f"relevance.{sorted(unknown)[0]}", f"unknown key; expected {', '.join(known)}")
     allowed = (*languages.watchlist_codes(), ANY_LANGUAGE)
-    for lang, entries in _as_map(path, "relevance.policy_context", spec.get("policy_context")).items():
-        if lang not in allowed:
-            raise _fail(path, f"relevance.policy_context.{lang}", f"unknown language; use one of {', '.join(allowed)}")
-        terms.extend(_terms(path, f"relevance.policy_context.{lang}", entries))
+    by_kind: dict[str, tuple[Term, ...]] = {}
+    for kind in known[1:]:
+        terms: list[Term] = []
+        for lang, entries in _as_map(path, f"relevance.{kind}", spec.get(kind)).items():
+            if lang not in allowed:
+                raise _fail(path, f"relevance.{kind}.{lang}", f"unknown language; use one of {', '.join(allowed)}")
+            terms.extend(_terms(path, f"relevance.{kind}.{lang}", entries))
+        by_kind[kind] = tuple(terms)
     threshold = spec.get("threshold", relevance.DEFAULT_THRESHOLD)
-    return Relevance(_threshold(path, "relevance.threshold", threshold), tuple(terms))
+    return Relevance(
+        _threshold(path, "relevance.threshold", threshold),
+        by_kind["policy_context"],
+        by_kind["threat_context"],
+    )
 
 
 def _code(path: Path, key: str, code: Any, allow_none: bool = False) -> str | None:

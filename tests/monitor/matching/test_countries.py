@@ -167,3 +167,99 @@ def test_chinese_state_is_china(matcher: Matcher) -> None:
     assert codes(matcher, "", "美国和其他国家讨论数据安全。", "zh") == ["US"]
     # No policy context: 国家 alone says nothing.
     assert codes(matcher, "", "这个国家很美。", "zh") == []
+
+
+def test_third_country_after_the_lead_stays_a_destination(matcher: Matcher) -> None:
+    # Past the lead, an authority named next to the third country does not turn the destination
+    # into a mere context mention: the story is still about the transfer to it.
+    lead = (
+        "The Hellenic DPA reviewed how a ministry runs its remote-learning platform for schools. "
+        "The ministry answered the earlier reprimand with a new privacy notice, a cookie banner "
+        "and a record of processing, and it trained the teachers who run the online classes. "
+        "Parents had complained that the old notice was hard to read for children. "
+    )
+    text = (
+        lead
+        + "It added safeguards for data transfers to third countries, in particular the US. The DPA closed the case."
+    )
+    assert len(lead) > 300  # past the lead (countries.LEAD_CHARS)
+    result = matcher.match("HDPA (Greece) - 12/2024", text, "en")
+    assert result.about == ["GR", "US"]
+    # An EEA country in the same place is context, not a subject: only third countries receive transfers.
+    other = text.replace("in particular the US", "in particular France")
+    assert "FR" not in matcher.match("HDPA (Greece) - 12/2024", other, "en").about
+
+
+def test_source_jurisdiction_named_in_its_text_leads(matcher: Matcher) -> None:
+    # A British paper on a Home Office decision: the UK is named once, in the body, the EU twice in
+    # the lead. Named in the paper's own text, the paper's jurisdiction is a subject; the EU, named
+    # twice up front, stays one too.
+    title = "Ministers reject phone-tap evidence in court"
+    text = (
+        "The government refused again to let intercepted calls be used as evidence, a senior EU official "
+        "said. The EU envoy said other countries use it. Police chiefs and several MPs back a change, "
+        "saying it would end the need to hold terror suspects without charge. The Home Secretary said "
+        "the intercept agencies feared their methods would be exposed in open court. "
+        "Campaigners said the UK stood alone."
+    )
+    assert "GB" not in matcher.match(title, text, "en").about
+    assert set(matcher.match(title, text, "en", jurisdiction="GB").about) == {"EU", "GB"}
+    # A Brazilian text that cites the EU once in passing is about Brazil alone.
+    brazil = (
+        "O Congresso aprovou a emenda sobre conteúdo na internet durante as eleições. "
+        "O texto segue para sanção. Críticos dizem que o Brasil arrisca abrir espaço para a censura. "
+        "O relator defendeu a mudança e disse que o artigo protege os eleitores contra notícias falsas. "
+        "Entidades de imprensa pediram o veto ao presidente da Câmara na mesma tarde. "
+        "Na Europa, a União Europeia discute regras parecidas para as plataformas digitais."
+    )
+    assert matcher.match("Emenda da internet", brazil, "pt", jurisdiction="BR").about == ["BR"]
+    assert "EU" in matcher.match("Emenda da internet", brazil, "pt").about  # no source: weight alone
+
+
+def test_head_of_government_is_the_state(matcher: Matcher) -> None:
+    # "die deutsche Kanzlerin" is Germany acting (or acted upon), not a German national.
+    result = matcher.match(
+        "Abhörliste veröffentlicht",
+        "Der US-Geheimdienst NSA hat offenbar das Telefon der deutschen Kanzlerin abgehört, berichtet ein Portal.",
+        "de",
+    )
+    assert set(result.about) == {"US", "DE"}
+    sanctions = "Washington put the spyware maker on its entity list. The French president changed his phone."
+    assert about(matcher, "US sanctions spyware maker", sanctions) == ["US", "FR"]
+    # A national who is no office holder stays a nationality.
+    assert "FR" not in about(
+        matcher,
+        "Spyware on activists' phones",
+        "A French journalist found the implant on the phone, the Irish DPC said.",
+    )
+
+
+def test_capital_city_in_passing_is_not_a_subject(matcher: Matcher) -> None:
+    # A capital is a city: where a conference or a leak happened weighs like any other city.
+    result = matcher.match(
+        "Israeli spyware found on reporters' phones",
+        "The reporters compared the numbers at a meeting in Paris. A second meeting in Paris, a week "
+        "later, confirmed what the consortium had found.",
+        "en",
+    )
+    assert result.about == ["IL"]
+    assert "FR" in result.mentioned
+    # Next to an actor word, or in the title, the capital still stands for its state.
+    assert about(matcher, "Paris fines a cloud provider")[0] == "FR"
+    assert "AT" in about(matcher, "Cloud audit", "A court in Vienna ordered the ministry to stop the transfers.")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The UODO fined a hospital for a lost laptop.", "PL"),
+        ("NAIH imposed a fine on a debt collector.", "HU"),
+        ("The IMY found that the transfers had no legal basis.", "SE"),
+        ("The HDPA reprimanded the ministry.", "GR"),
+        ("Der HmbBfDI beendete das Verfahren gegen Zoom.", "DE"),
+        ("A ANPD abriu processo contra a empresa.", "BR"),
+        ("Tietosuojavaltuutetun toimisto issued a reprimand.", "FI"),
+    ],
+)
+def test_data_protection_authority_named_is_its_country(matcher: Matcher, text: str, code: str) -> None:
+    assert about(matcher, "Decision", text) == [code]

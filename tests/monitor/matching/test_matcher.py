@@ -22,7 +22,7 @@ def test_result_to_dict(matcher: Matcher) -> None:
     assert result.about == d["countries"] and result.mentioned == d["mentioned_countries"]
     topic = d["topics"][0]
     assert {"topic", "score", "terms", "evidence"} <= set(topic)
-    assert set(topic["evidence"][0]) == {"rule", "term", "field", "start", "end"}
+    assert set(topic["evidence"][0]) == {"rule", "term", "field", "start", "end", "role"}
     assert "cross_border_transfers" in d["reason"]
     json.dumps(d)
 

@@ -185,6 +185,15 @@ def test_policy_context_comes_from_the_watchlist(tmp_path: Path) -> None:
             "Airline's privacy notice found too vague",
             "The privacy notice did not say that passenger data is transferred to countries outside the EU.",
         ),
+        # encryption in a ransomware report; data kept on local servers by a vendor, no duty
+        (
+            "New strain encrypts backups",
+            "The ransomware uses end-to-end encryption between its loader and the attackers' servers.",
+        ),
+        (
+            "Analytics start-up raises funds",
+            "The company says customer data stays on local servers and its software is easy to install.",
+        ),
         # "data retention" as a company's retention period, not telecom data kept for the state
         (
             "Insurer told to delete old claim files",
@@ -273,6 +282,76 @@ def test_failure_class_traps(matcher: Matcher, title: str, text: str) -> None:
             "The provider breached Art. 46 GDPR when it relied on contracts that offered no safeguards.",
             "cross_border_transfers",
         ),
+        # a third country's authorities reaching transferred data
+        (
+            "Regulator halts app's transfers to Russia",
+            "Under a new law, Russian authorities can obtain access to the personal data the app sends there.",
+            "government_access",
+        ),
+        (
+            "Datenschützer: Analysedienst rechtswidrig",
+            "US-Geheimdienste könnten auf die übermittelten Daten zugreifen, so die Behörde zur DSGVO.",
+            "government_access",
+        ),
+        (
+            "La Garante blocca il servizio di analisi",
+            "Le autorità statunitensi potrebbero chiedere l'accesso ai dati trasferiti, secondo il Garante.",
+            "government_access",
+        ),
+        # the encryption debate and message scanning
+        (
+            "Ministers push messaging firms on encryption",
+            "The government wants end-to-end encryption to allow access for police in serious cases.",
+            "government_access",
+        ),
+        (
+            "Brussels revives chat control proposal",
+            "Client-side scanning of private messages would be required by the regulation.",
+            "government_access",
+        ),
+        (
+            "Policía y cifrado",
+            "El gobierno quiere debilitar el cifrado de extremo a extremo de las aplicaciones de mensajería.",
+            "government_access",
+        ),
+        # national surveillance laws and an authority's request for users' data
+        (
+            "Parliament passes data disruption warrant powers",
+            "The bill gives federal police new account takeover warrants.",
+            "government_access",
+        ),
+        (
+            "Court curbs city's demand for rental platform data",
+            "The platform was asked to hand the user data of all hosts to the housing authority.",
+            "government_access",
+        ),
+        # dependence on foreign cloud providers, and leaving them
+        (
+            "Agencies told to cut dependence on American cloud providers",
+            "Ministers want public data kept with European cloud providers that are not subject to the CLOUD Act.",
+            "data_sovereignty",
+        ),
+        (
+            "Bund will Abhängigkeit von US-Cloudanbietern verringern",
+            "Europäische Cloud-Anbieter sollen die Unabhängigkeit der Verwaltung sichern.",
+            "data_sovereignty",
+        ),
+        (
+            "Dipendenza tecnologica dai fornitori americani",
+            "Il governo vuole ridurre la dipendenza dalle piattaforme statunitensi nel cloud.",
+            "data_sovereignty",
+        ),
+        # a duty to store data in the country
+        (
+            "New rules for ride-hailing apps",
+            "Operators must keep all trip records stored in China and pass a review before any export.",
+            "data_localization",
+        ),
+        (
+            "Nuevas obligaciones para las fintech",
+            "Los datos de pago deben almacenarse y guardarse en territorio nacional, exige el decreto.",
+            "data_localization",
+        ),
         # German inflection: "in die Vereinigten Staaten"
         (
             "Landesbeauftragte rügt Schule",
@@ -283,3 +362,23 @@ def test_failure_class_traps(matcher: Matcher, title: str, text: str) -> None:
 )
 def test_failure_class_stories(matcher: Matcher, title: str, text: str, topic: str) -> None:
     assert topic in topics(matcher, title, text)
+
+
+def test_threat_report_vocabulary_is_a_feature(tmp_path: Path) -> None:
+    # relevance.threat_context terms make the "threat" feature (their density), shown in features;
+    # the hand-set model gives it weight 0 (relevance.py), a learned or edited model may weigh it.
+    body = "relevance:\n  threshold: 0.01\n  threat_context:\n    en: [malware, ransomware, zero-day*]\n" + TOPIC
+    every_candidate = TopicMatcher.from_file(_watchlist(tmp_path, body))
+    report = "The malware uses a zero-day; the gang deploys ransomware. " * 3
+    dense = every_candidate.match("", "The widget law applies. " + report)
+    plain = every_candidate.match("", "The widget law applies. " + "Ministers debated it at length. " * 3)
+    assert dense[0].features["threat"] > 1.0 and plain[0].features["threat"] == 0.0
+    ev = relevance.Evidence(mass=1, lead_mass=1, in_title=False, rules=1, anchors=1, policy_anchors=0, chars=600)
+    threatened = relevance.Evidence(
+        mass=1, lead_mass=1, in_title=False, rules=1, anchors=1, policy_anchors=0, chars=600, threats=6
+    )
+    model = relevance.Model({**relevance.HAND_WEIGHTS, "threat": -1.0}, "test")
+    assert model.score(relevance.features(threatened)) < model.score(relevance.features(ev))
+    assert relevance.HAND_MODEL.score(relevance.features(threatened)) == relevance.HAND_MODEL.score(
+        relevance.features(ev)
+    )
