@@ -7,8 +7,13 @@ MONITOR_TEST_PG_URL) with generated articles: a fifth flagged, each with a topic
 jurisdiction, titles and texts from a mixed English and German vocabulary. Then it asks the app
 in-process (Starlette's TestClient, a logged-in analyst) for the first page of the list, of a
 facet filter (topic and jurisdiction), of a search for a word in about 2 % of the articles, of a
-search with a facet, and of one item, ``--requests`` times each, and reports the median and 95th
-percentile in milliseconds (target: p95 under 100 ms for a facet page and a search).
+search with a facet, of a search for a word in nearly every article ("data", with and without a
+facet), and of one item, ``--requests`` times each, and reports the median and 95th
+percentile in milliseconds (target: p95 under 100 ms for a facet page and a search);
+``cli_search_common`` is ``monitor search data``'s query (snippets included) in-process.
+Before that, ``web_startup_s``: wall seconds from exec of ``monitor serve`` to its first 200 on
+/healthz (median of ``--startup-runs``), with ``python -c pass`` timed in the same run as the
+baseline (``web_startup_vs_python``; target: under one second).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ WORDS = (
     "public sector health records servers storage encryption keys contract clauses adequacy decision"
 ).split()
 RARE = "schremsian"  # put into about 2 % of the texts: the searched word
+COMMON = "data"  # one of WORDS: in nearly every text
 
 
 def _text(rng: random.Random, words: int) -> str:
@@ -162,6 +168,8 @@ def measure(url: str, requests: int) -> dict[str, tuple[float, float]]:
         "facet": "/items?topic=cross_border_transfers&country=DE",
         "search": f"/items?q={RARE}",
         "search_facet": f"/items?q={RARE}&topic=data_localization",
+        "search_common": f"/items?q={COMMON}",  # in nearly every text: ranking, not matching, costs
+        "search_common_facet": f"/items?q={COMMON}&topic=cross_border_transfers&country=DE",
         "item": "/items/5",
     }
     timings: dict[str, tuple[float, float]] = {}
@@ -179,7 +187,75 @@ def measure(url: str, requests: int) -> dict[str, tuple[float, float]]:
             times.sort()
             timings[name] = (statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)])
     app.state.web.close()
+    timings["cli_search_common"] = _cli_search(url, requests)
     return timings
+
+
+def _cli_search(url: str, requests: int) -> tuple[float, float]:
+    """``monitor search data``'s query (storage level, with snippets), in-process."""
+    from monitor.storage.database import open_database
+    from monitor.storage.search import search
+
+    database = open_database(url)
+    times = []
+    for _ in range(requests + 1):
+        with database.sessions() as session:
+            started = time.perf_counter()
+            assert len(list(search(session, COMMON, limit=20))) == 20
+            times.append((time.perf_counter() - started) * 1000)
+    database.close()
+    times = sorted(times[1:])
+    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
+
+
+def startup(url: str, runs: int) -> dict[str, object]:
+    """Seconds from exec of ``monitor serve`` to its first 200 on /healthz, and ``python -c pass``'s."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    def free_port() -> int:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return int(probe.getsockname()[1])
+
+    def until_healthy() -> float:
+        port = free_port()
+        command = [sys.executable, "-m", "monitor", "--config", str(ROOT / "config"), "--db", url]
+        started = time.perf_counter()
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and package
+            [*command, "serve", "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        try:
+            while True:
+                if process.poll() is not None:
+                    raise SystemExit(f"monitor serve exited {process.returncode}: {process.stderr.read()[-500:]!r}")  # type: ignore[union-attr]
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:  # noqa: S310
+                        if answer.status == 200:
+                            return time.perf_counter() - started
+                except OSError:
+                    time.sleep(0.005)  # not listening yet: the figure is the first success
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+    def python_pass() -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)  # noqa: S603
+        return time.perf_counter() - started
+
+    until_healthy()  # a first run compiles changed modules to .pyc: not start-up
+    served = sorted(until_healthy() for _ in range(runs))
+    baseline = statistics.median(python_pass() for _ in range(runs))
+    median = statistics.median(served)
+    print(f"monitor serve to first /healthz 200: {' '.join(f'{t:.3f}' for t in served)} s", file=sys.stderr)
+    return {
+        "web_startup_s": round(median, 3),
+        "web_startup_python_s": round(baseline, 3),
+        "web_startup_vs_python": round(median / baseline, 1),
+        "web_startup_runs": [round(t, 3) for t in served],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,9 +264,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--pg", default=os.environ.get("MONITOR_TEST_PG_URL"))
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--startup-runs", type=int, default=5)
     args = parser.parse_args(argv)
     figures: dict[str, object] = {"web_articles": args.articles}
     with tempfile.TemporaryDirectory() as work:
+        empty = f"sqlite:///{work}/startup.db"
+        fill(empty, 10)
+        figures.update(startup(empty, args.startup_runs))
         backends = [("sqlite", f"sqlite:///{work}/web.db")]
         for name, url in backends:
             started = time.perf_counter()

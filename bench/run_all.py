@@ -35,6 +35,11 @@ TARGETS = [
     ("matcher_vs_regex", ">=", 20),
     ("matcher_real_mb_per_s", ">=", 20),
     ("match_startup_s", "<=", 0.5),
+    ("web_startup_s", "<=", 1.0),
+    ("web_sqlite_search_common_p95_ms", "<=", 100),
+    ("web_postgresql_search_common_p95_ms", "<=", 100),
+    ("web_sqlite_facet_p95_ms", "<=", 100),
+    ("web_postgresql_facet_p95_ms", "<=", 100),
 ]
 
 
@@ -46,6 +51,7 @@ def benchmarks(quick: bool) -> list[list[str]]:
         ["bench_pipeline.py", "--rounds", "3" if quick else "5", *json_arg],
         ["bench_newsplease.py", "--rounds", "1" if quick else "2", *json_arg],
         ["bench_e2e.py", *(["--pages", "2000", "--big-pages", "0"] if quick else []), *json_arg],
+        ["bench_web.py", *(["--articles", "20000", "--requests", "20"] if quick else []), *json_arg],
     ]
 
 

@@ -61,7 +61,16 @@ def run(
     selected = config.select(source)
     _register_sources(config)
     report = run_crawl(config, SourceSpider, {"sources": selected}, command="run", allow_private=current.allow_private)
+    _deliver_after_run(config)
     _summarise(report, len(selected))
+
+
+def _deliver_after_run(config: AppConfig) -> None:
+    """The "as it happens" subscriptions and the source-health alerts go out once the run is
+    recorded; they log their own failures and never change the run's exit code."""
+    from monitor.digest.service import after_run
+
+    after_run(config)
 
 
 def _run_job(config: AppConfig, job_id: int, *, allow_private: bool) -> None:
@@ -74,6 +83,7 @@ def _run_job(config: AppConfig, job_id: int, *, allow_private: bool) -> None:
     if outcome.report is None:
         typer.echo(f"job {job_id}: {outcome.state}, nothing crawled")
         raise typer.Exit(0)
+    _deliver_after_run(config)
     _summarise(outcome.report, outcome.crawled, prefix=f"job {job_id}, ")
 
 

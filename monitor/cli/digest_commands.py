@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -35,22 +36,37 @@ def digest(
         bool, typer.Option("--dry-run", help="show who would get what; send and record nothing")
     ] = False,
     retry_only: Annotated[bool, typer.Option("--retry-only", help="with --send: only retry pending digests")] = False,
+    immediate: Annotated[
+        bool, typer.Option("--immediate", help="with --send: the immediate subscriptions and health alerts only")
+    ] = False,
     since: Annotated[
-        str | None, typer.Option("--since", help="with --out: only items flagged since this date or age (7d)")
+        str | None,
+        typer.Option(
+            "--since",
+            help="preview only items flagged since this age (24h, 7d, 2w) or date (2026-11-01, in the digest's "
+            "timezone); alone: print that preview as text",
+        ),
     ] = None,
 ) -> None:
     """The daily digest. Exit 0: sent or nothing due; 3: some stay pending (retried next run); 1: some failed."""
     from monitor.digest.outbox import Outcome
     from monitor.digest.service import outbox_for, send_digests
 
-    if not (out or send or dry_run):
+    if not (out or send or dry_run or since):
         raise UsageError("say what to do: --out DIR (files), --dry-run (who would get what) or --send")
     if retry_only and not send:
         raise UsageError("--retry-only goes with --send")
-    since_time = parse_when(since)
+    if since and send:
+        raise UsageError(
+            f"--since {since!r} goes with --out or --dry-run: --send starts where each recipient's last digest ended"
+        )
     config = state(ctx).config()
     settings = config.settings.digest
-    if (send or dry_run) and not settings.recipients:
+    since_time = since_in_zone(since, settings.timezone)
+    if not (out or send or dry_run):
+        _print_preview(config, since_time)
+        return
+    if (send or dry_run) and not settings.has_deliveries:
         raise UsageError(f"{config.config_dir / 'monitor.yaml'}: digest.recipients is empty; add a recipient")
 
     if dry_run or (out and not send):
@@ -58,10 +74,11 @@ def digest(
         if out:
             _write_files(config, outbox, out, since_time)
         if dry_run:
-            _show_plans(outbox, send_empty=settings.send_empty)
+            _show_plans(outbox, send_empty=settings.send_empty, since=since_time)
         return
 
-    outcomes: list[Outcome] = send_digests(config, retry_only=retry_only)
+    cadences = ("immediate",) if immediate else ("daily", "weekly")
+    outcomes: list[Outcome] = send_digests(config, retry_only=retry_only, cadences=cadences)
     for outcome in outcomes:
         line = f"{outcome.recipient}: {outcome.status}, {outcome.item_count} items, {outcome.message_id}"
         typer.echo(line + (f" ({outcome.error})" if outcome.error else ""))
@@ -78,14 +95,58 @@ def digest(
         raise typer.Exit(ExitCode.PARTIAL)
 
 
-def _show_plans(outbox: Outbox, *, send_empty: bool) -> None:
+def since_in_zone(value: str | None, timezone: str) -> datetime | None:
+    """``--since`` through the one parser (``monitor.cli.options.parse_when``); a date or datetime
+    without an offset is wall-clock time in the digest's timezone, as every date the digest shows."""
+    from zoneinfo import ZoneInfo
+
+    when = parse_when(value)
+    if when is None or value is None:
+        return when
+    try:
+        naive = datetime.fromisoformat(value.strip()).tzinfo is None
+    except ValueError:  # an age (7d): already counted back from now
+        return when
+    return when.replace(tzinfo=ZoneInfo(timezone)).astimezone(UTC) if naive else when
+
+
+def _print_preview(config: AppConfig, since: datetime | None) -> None:
+    """``monitor digest --since 7d``: the plain-text preview on stdout, nothing recorded."""
+    from monitor.digest.labels import topic_labels
+    from monitor.digest.preview import preview_view
+    from monitor.digest.render import render
+
+    settings = config.settings.digest
+    view = preview_view(
+        config.database_url,
+        title=settings.title,
+        since=since,
+        health_settings=settings,
+        topic_labels=topic_labels(config),
+    )
+    typer.echo(render(view).text, nl=False)
+
+
+def _show_plans(outbox: Outbox, *, send_empty: bool, since: datetime | None = None) -> None:
+    """Each recipient's next digest; with ``since``, what that window would hold for them instead."""
     from monitor.digest.render import group_entries
+    from monitor.digest.select import select_entries
 
     for plan in outbox.plan():
         who = plan.recipient.email
         if plan.pending_message_id:
             typer.echo(f"{who}: would retry pending digest {plan.pending_message_id} ({plan.pending_items} items)")
             continue
+        if since is not None:
+            with outbox.sessions() as session:
+                selection = select_entries(
+                    session,
+                    since=since,
+                    until=plan.window_end,
+                    recipient=plan.recipient,
+                    max_items=outbox.settings.max_items,
+                )
+            plan = replace(plan, window_start=since, selection=selection)
         counts = {g.topic: g.count for g in group_entries(plan.selection.entries, outbox.topic_labels)}
         window = f"{plan.window_start.isoformat(timespec='minutes')} .. {plan.window_end.isoformat(timespec='minutes')}"
         if not plan.selection.entries:

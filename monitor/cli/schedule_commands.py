@@ -35,5 +35,9 @@ def schedule(
                 f"timeout {job.timeout:.0f}s\t{' '.join(job.argv[1:])}"
             )
         return
-    daemon = Daemon(jobs, misfire_grace_seconds=config.settings.scheduler.misfire_grace_seconds)
+    daemon = Daemon(
+        jobs,
+        misfire_grace_seconds=config.settings.scheduler.misfire_grace_seconds,
+        timezone=config.settings.timezone,
+    )
     raise typer.Exit(daemon.serve(run_now=run_now))

@@ -46,6 +46,9 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=forwarded_allow_ips,
         server_header=False,
+        # No websockets (the app has none): uvicorn would import wsproto or websockets to offer them.
+        ws="none",
+        lifespan="on",
         log_level="warning",
         access_log=False,
     )

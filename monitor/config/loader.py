@@ -135,7 +135,10 @@ def load_config(config_dir: Path | str | None = None, database_url: str | None =
                 raise ConfigError(str(settings_path), f"schedules[{index}].sources", f"unknown source id {source_id!r}")
     url = database_url or os.environ.get("MONITOR_DB_URL") or settings.database_url or DEFAULT_DB_URL
     config = AppConfig(config_dir=directory, settings=settings, sources=list(sources_file.sources), database_url=url)
-    if any(recipient.topics or recipient.countries for recipient in settings.digest.recipients):
+    digest = settings.digest
+    if any(r.topics or r.countries for r in digest.recipients) or any(
+        s.topics or s.countries or s.urgent_topics for s in digest.subscriptions
+    ):
         # A subscription's topics and codes are the watchlist's: a typo would silently empty a digest.
         from monitor.config.names import check_subscriptions
 

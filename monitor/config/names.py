@@ -88,4 +88,16 @@ def check_subscriptions(settings: MonitorSettings, watchlist: Watchlist) -> tupl
             problem = unknown_country(code, watchlist)
             if problem:
                 return f"{key}.countries", f"{code!r}: {problem}"
+    # A typo in a chat or webhook subscription must stop at load too, not leave a channel empty.
+    for subscription in settings.digest.subscriptions:
+        key = f"digest.subscriptions[{subscription.name}]"
+        for field_name, wanted in (("topics", subscription.topics), ("urgent_topics", subscription.urgent_topics)):
+            for topic in wanted:
+                problem = unknown(topic, topics, "topic id")
+                if problem:
+                    return f"{key}.{field_name}", f"{topic!r}: {problem}"
+        for code in subscription.countries:
+            problem = unknown_country(code, watchlist)
+            if problem:
+                return f"{key}.countries", f"{code!r}: {problem}"
     return None

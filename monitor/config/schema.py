@@ -149,6 +149,94 @@ class Recipient(Strict):
         return [code.strip().upper() for code in value]
 
 
+ENV_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class Channel(Strict):
+    """Where messages go: ``email`` (through the ``smtp`` block) or ``url``, any Apprise URL.
+
+    A secret in the URL (a Slack token, a webhook key) is written ``${VARIABLE}``: the value is
+    read from that environment variable when the message is sent, never kept in the file.
+    """
+
+    name: str = Field("", description="the key of its outbox rows; default: the e-mail address")
+    email: str | None = None
+    label: str = Field("", description="the addressee's display name (e-mail To)")
+    url: str | None = Field(None, description="an Apprise URL: slack://, msteams://, matrix://, ntfy://, json:// ...")
+    format: Literal["auto", "markdown", "html", "text", "json"] = Field(
+        "auto", description="auto: HTML for e-mail, JSON for json:// webhooks, Markdown for chat"
+    )
+    max_chars: int | None = Field(None, ge=200, description="message size limit; default: the service's own")
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", value):
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from urllib.parse import urlsplit
+
+        if "://" not in value:
+            raise ValueError(f"{value!r} is not an Apprise URL (scheme://...)")
+        password = urlsplit(ENV_PLACEHOLDER.sub("x", value)).password
+        if password and password != "x":  # noqa: S105 - "x" is the placeholder's stand-in, not a password
+            raise ValueError("the channel URL carries a password: write it as ${VARIABLE} and set that variable")
+        return value
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Channel:
+        if (self.email is None) == (self.url is None):
+            raise ValueError("give exactly one of email or url")
+        if self.url is not None and not self.name:
+            raise ValueError("a url channel needs a name (the key its messages are recorded under)")
+        return self
+
+    @property
+    def key(self) -> str:
+        return self.name or self.email or ""
+
+
+class Subscription(Channel):
+    """A subscription: a channel, a cadence and a filter; empty topic or country lists mean 'everything'.
+
+    ``immediate`` sends after each crawl run the items with a topic score of at least
+    ``min_score`` or a topic in ``urgent_topics`` (neither given: every item); ``daily`` goes out at
+    the digest's schedule; ``weekly`` with the first digest job of each Monday, with counts.
+    """
+
+    cadence: Literal["immediate", "daily", "weekly"] = "daily"
+    topics: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    min_score: float | None = Field(None, ge=0, le=1, description="immediate: items scoring at least this")
+    urgent_topics: list[str] = Field(default_factory=list, description="immediate: items of these topics")
+
+    @field_validator("countries")
+    @classmethod
+    def _countries(cls, value: list[str]) -> list[str]:
+        return [code.strip().upper() for code in value]
+
+    def recipient(self) -> Recipient:
+        """The filter as the selection reads it, keyed by the subscription (not necessarily an address)."""
+        return Recipient.model_construct(
+            email=self.key, name=self.label, topics=list(self.topics), countries=list(self.countries)
+        )
+
+
+class HealthAlerts(Channel):
+    """Source-health alerts to the operators: a source failing ``failed_runs`` runs in a row, or silent
+    ``silent_days`` days while it used to publish; one alert, then one 'recovered' message."""
+
+    name: str = "operators"
+    failed_runs: int = Field(3, ge=1, le=100, description="consecutive failed runs before an alert")
+    silent_days: int = Field(14, ge=1, le=365, description="days without a new item before an alert")
+
+
 class Smtp(Strict):
     host: str = "localhost"
     port: int = Field(25, ge=1, le=65535)
@@ -171,6 +259,37 @@ class DigestSettings(Strict):
     first_window_days: int = Field(1, ge=1, le=90, description="how far back a recipient's first digest reaches")
     max_attempts: int = Field(10, ge=1, le=100, description="temporary SMTP failures before a digest is 'failed'")
     retry_minutes: int = Field(15, ge=1, le=1440, description="how often the daemon retries pending digests")
+    subscriptions: list[Subscription] = Field(default_factory=list)
+    alerts: HealthAlerts | None = None
+    retry_backoff_seconds: float = Field(
+        60, ge=0, le=86400, description="wait before retrying a failed message; doubled per attempt"
+    )
+    retry_backoff_max_seconds: float = Field(6 * 3600, ge=0, description="longest wait between two attempts")
+    unsubscribe: str | None = Field(
+        None, description="List-Unsubscribe target: a mailto: address or an https:// page; default: the sender"
+    )
+    web_url: str | None = Field(None, description="monitor serve's address, linked when a chat message is cut")
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> DigestSettings:
+        seen: set[str] = set()
+        for key in [r.email for r in self.recipients] + [s.key for s in self.subscriptions]:
+            if key in seen:
+                raise ValueError(f"subscription {key!r} appears twice (names and addresses must be unique)")
+            seen.add(key)
+        return self
+
+    def all_subscriptions(self) -> list[Subscription]:
+        """``recipients`` (daily e-mail, keyed by address) and then ``subscriptions``."""
+        mailed = [
+            Subscription(name=r.email, email=r.email, label=r.name, topics=r.topics, countries=r.countries)
+            for r in self.recipients
+        ]
+        return mailed + list(self.subscriptions)
+
+    @property
+    def has_deliveries(self) -> bool:
+        return bool(self.recipients or self.subscriptions or self.alerts)
 
     @property
     def timezone(self) -> str:

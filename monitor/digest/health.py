@@ -18,6 +18,7 @@ from monitor.storage.models import Article, Endpoint, SourceRow
 
 # Characters of the last error shown: the class and status say most; the rest is for the log.
 ERROR_CHARS = 120
+NEVER_DATED = "no dated item seen yet"
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,11 @@ def _failure_detail(endpoint: Endpoint) -> str:
     return ", ".join(parts)
 
 
-def source_health(session: Session, *, now: datetime, silent_after_days: int) -> list[SourceProblem]:
-    """Failing sources first (any endpoint failing now), then silent ones (no new item for too long)."""
+def source_health(
+    session: Session, *, now: datetime, silent_after_days: int, failing_after: int = 1
+) -> list[SourceProblem]:
+    """Failing sources first (an endpoint failed its last ``failing_after`` checks), then silent ones
+    (no new item for too long)."""
     names = dict(session.execute(select(SourceRow.id, SourceRow.name)).all())
     newest_article = dict(
         session.execute(
@@ -57,7 +61,7 @@ def source_health(session: Session, *, now: datetime, silent_after_days: int) ->
     cutoff = now - timedelta(days=silent_after_days)
     for source_id, endpoints in sorted(by_source.items()):
         name = plain(names.get(source_id, source_id))
-        broken = [e for e in endpoints if (e.consecutive_failures or 0) > 0]
+        broken = [e for e in endpoints if (e.consecutive_failures or 0) >= failing_after]
         if broken:
             worst = max(broken, key=lambda e: e.consecutive_failures or 0)
             failing.append(SourceProblem(source_id, name, "failing", _failure_detail(worst)))
@@ -68,8 +72,19 @@ def source_health(session: Session, *, now: datetime, silent_after_days: int) ->
         latest = max(newest) if newest else None
         if latest is None:
             if any(e.last_success_at for e in endpoints):
-                silent.append(SourceProblem(source_id, name, "silent", "no dated item seen yet"))
+                silent.append(SourceProblem(source_id, name, "silent", NEVER_DATED))
         elif latest < cutoff:
             days = (now - latest).days
             silent.append(SourceProblem(source_id, name, "silent", f"no new item for {days} days"))
     return failing + silent
+
+
+def alert_problems(session: Session, *, now: datetime, failed_runs: int, silent_days: int) -> dict[str, SourceProblem]:
+    """Sources worth an operator alert: an endpoint failed ``failed_runs`` runs in a row (each run
+    checks each endpoint once), or no new item for ``silent_days`` while the source had some."""
+    problems = {}
+    for problem in source_health(session, now=now, silent_after_days=silent_days, failing_after=failed_runs):
+        if problem.state == "silent" and problem.detail == NEVER_DATED:
+            continue  # it never published a dated item: nothing it "used to" do
+        problems[problem.source_id] = problem
+    return problems

@@ -11,6 +11,7 @@ from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
+from zoneinfo import ZoneInfo
 
 from monitor.digest.safety import header_value, one_line
 from monitor.errors import DigestError
@@ -53,13 +54,15 @@ def build_message(
     html: str,
     message_id: str,
     date: datetime,
+    timezone: str = "UTC",
 ) -> EmailMessage:
     """A multipart/alternative message: plain text first (the fallback), HTML last (the preferred part)."""
     message = EmailMessage()
     message["From"] = sender_address(sender)
     message["To"] = address(to_email, to_name)
     message["Subject"] = header_value(subject)
-    message["Date"] = format_datetime(date)
+    # The reader's clock, as monitor.yaml's timezone says, not the server's +0000.
+    message["Date"] = format_datetime(date.astimezone(ZoneInfo(timezone)))
     message["Message-ID"] = one_line(message_id)
     # Tells vacation responders and ticket systems not to answer a machine.
     message["Auto-Submitted"] = "auto-generated"

@@ -12,6 +12,7 @@ from monitor.config.schema import DigestSettings
 from monitor.digest.health import source_health
 from monitor.digest.render import DigestView, render
 from monitor.digest.select import select_entries
+from monitor.reports.trends import digest_trends
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,42 @@ class PreviewFiles:
     topic_counts: dict[str, int] = field(default_factory=dict)
 
 
+def preview_view(
+    database_url: str,
+    *,
+    title: str = DEFAULT_TITLE,
+    since: datetime | None = None,
+    health_settings: DigestSettings | None = None,
+    topic_labels: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> DigestView:
+    """Every flagged item (since ``since``, if given), no recipient filter, nothing written.
+
+    The same templates and timezone as the e-mail: a preview is not a sent digest and must not
+    move anyone's window.
+    """
+    from monitor.storage import repository_for
+
+    settings = health_settings or DigestSettings()
+    now = now or datetime.now(UTC)
+    sessions = repository_for(database_url).sessions
+    with sessions() as session:
+        selection = select_entries(session, since=since, until=now, recipient=None, max_items=settings.max_items)
+        health = source_health(session, now=now, silent_after_days=settings.silent_after_days)
+        trends = digest_trends(session, now=now, topic_labels=topic_labels or {})
+    return DigestView(
+        title=title,
+        window_start=since,
+        window_end=now,
+        timezone=settings.timezone,
+        entries=selection.entries,
+        topic_labels=topic_labels or {},
+        truncated=selection.truncated,
+        health=health,
+        trends=trends,
+    )
+
+
 def write_preview(
     database_url: str,
     out_dir: Path,
@@ -36,36 +73,17 @@ def write_preview(
     topic_labels: dict[str, str] | None = None,
     now: datetime | None = None,
 ) -> PreviewFiles:
-    """Render every flagged item (since ``since``, if given) to ``digest.html`` and ``digest.txt``.
-
-    The same templates and timezone as the e-mail, no recipient filter, and nothing written to the
-    database: a preview is not a sent digest and must not move anyone's window.
-    """
-    from monitor.storage import repository_for
-
-    settings = health_settings or DigestSettings()
-    now = now or datetime.now(UTC)
-    sessions = repository_for(database_url).sessions
-    with sessions() as session:
-        selection = select_entries(session, since=since, until=now, recipient=None, max_items=settings.max_items)
-        health = source_health(session, now=now, silent_after_days=settings.silent_after_days)
-    view = DigestView(
-        title=title,
-        window_start=since,
-        window_end=now,
-        timezone=settings.timezone,
-        entries=selection.entries,
-        topic_labels=topic_labels or {},
-        truncated=selection.truncated,
-        health=health,
+    """``preview_view`` rendered to ``digest.html`` and ``digest.txt`` in ``out_dir``."""
+    view = preview_view(
+        database_url, title=title, since=since, health_settings=health_settings, topic_labels=topic_labels, now=now
     )
     rendered = render(view)
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, text_path = out_dir / "digest.html", out_dir / "digest.txt"
     html_path.write_text(rendered.html, encoding="utf-8")
     text_path.write_text(rendered.text, encoding="utf-8")
-    log.info("digest preview with %d items written to %s", len(selection.entries), html_path)
-    return PreviewFiles(html_path, text_path, len(selection.entries), view.topic_counts)
+    log.info("digest preview with %d items written to %s", len(view.entries), html_path)
+    return PreviewFiles(html_path, text_path, len(view.entries), view.topic_counts)
 
 
 def write_eml(message: EmailMessage, out_dir: Path, recipient: str) -> Path:

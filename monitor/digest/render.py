@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -17,6 +18,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from monitor.digest.health import SourceProblem
 from monitor.digest.safety import header_value
 from monitor.digest.select import NO_JURISDICTION, Entry
+
+if TYPE_CHECKING:
+    from monitor.reports.trends import DigestTrends
 
 SPECIAL_JURISDICTIONS = {"EU": "European Union", "INTL": "International", NO_JURISDICTION: "No jurisdiction named"}
 
@@ -37,6 +41,16 @@ class TopicGroup:
 
 
 @dataclass(frozen=True)
+class TopicCount:
+    """One line of the header: items shown under the topic, and those shown under a better one."""
+
+    topic: str
+    label: str
+    count: int
+    elsewhere: int
+
+
+@dataclass(frozen=True)
 class DigestView:
     """Everything a template needs; built by the outbox or the preview, rendered here."""
 
@@ -50,6 +64,8 @@ class DigestView:
     health: list[SourceProblem] = field(default_factory=list)
     recipient_name: str = ""
     subscription: str = ""
+    # Flagged items per topic and jurisdiction and week (``monitor.reports.trends.digest_trends``).
+    trends: DigestTrends | None = None
 
     @property
     def groups(self) -> list[TopicGroup]:
@@ -57,7 +73,14 @@ class DigestView:
 
     @property
     def topic_counts(self) -> dict[str, int]:
+        """Items per section; each item counts once, under its best topic, so these sum to the item count."""
         return {group.topic: group.count for group in self.groups}
+
+    @property
+    def topic_lines(self) -> list[TopicCount]:
+        """The header's per-topic counts: the sections' own, plus how many items of the topic are
+        shown under a better one (a topic only ever second still gets its line)."""
+        return topic_lines(self.groups, self.entries, self.topic_labels)
 
     @property
     def source_count(self) -> int:
@@ -126,9 +149,17 @@ def group_entries(entries: list[Entry], labels: dict[str, str]) -> list[TopicGro
     return result
 
 
+def topic_lines(groups: list[TopicGroup], entries: list[Entry], labels: dict[str, str]) -> list[TopicCount]:
+    """Each section's count, then topics that only appear as an item's other topic."""
+    elsewhere = Counter(topic for entry in entries for topic in entry.other_topics)
+    lines = [TopicCount(g.topic, g.label, g.count, elsewhere.pop(g.topic, 0)) for g in groups]
+    extra = sorted(elsewhere, key=lambda t: (-elsewhere[t], topic_label(t, labels)))
+    return lines + [TopicCount(t, topic_label(t, labels), 0, elsewhere[t]) for t in extra]
+
+
 def by_score(entries: list[Entry]) -> list[Entry]:
     """Best score of the group's topic first; ties newest first."""
-    newest = sorted(entries, key=lambda e: (e.date is not None, e.date), reverse=True)
+    newest = sorted(entries, key=lambda e: (e.when is not None, e.when), reverse=True)
     return sorted(newest, key=lambda e: e.score, reverse=True)
 
 
@@ -163,6 +194,7 @@ def render(view: DigestView) -> Rendered:
         "local": local,
         "day": day,
         "tzname": view.timezone,
+        "label": lambda topic: topic_label(topic, view.topic_labels),
     }
     env = _environment()
     html = env.get_template("digest.html.j2").render(context)

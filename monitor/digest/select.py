@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -22,6 +23,7 @@ from monitor.digest.snippets import Segment, snippet
 from monitor.storage.feedback import hidden_ids
 from monitor.storage.models import Article, Digest, DigestItem, SourceRow
 from monitor.storage.records import about_codes
+from monitor.storage.stories import stories_for
 
 # How far a window reaches back before its start. A crawl stamps flagged_at when its transaction
 # begins; an hour covers any commit delay (SQLite busy waits, slow PostgreSQL) with a wide margin.
@@ -71,10 +73,10 @@ class Entry:
     title: str
     url: str | None
     source: str
-    date: datetime | None
+    date: datetime | None  # the publication date; None for an undated document
     jurisdictions: tuple[str, ...]  # what the item is about (the contract's ``countries``), most salient first
     topics: tuple[str, ...]
-    terms: tuple[str, ...]
+    terms: tuple[str, ...]  # the terms that made a rule fire (highlighted), not the context words
     group_topic: str
     group_jurisdiction: str
     snippet: tuple[Segment, ...]
@@ -82,11 +84,22 @@ class Entry:
     also: tuple[Copy, ...] = ()
     # Topic scores in [0, 1], in ``topics`` order; a group lists its items by the score of its topic.
     scores: tuple[float, ...] = ()
+    found_at: datetime | None = None  # when the crawl first fetched it: what an undated item shows
 
     @property
     def score(self) -> float:
         """How much the item is about its group's topic (the best subscribed topic)."""
         return dict(zip(self.topics, self.scores, strict=False)).get(self.group_topic, 0.0)
+
+    @property
+    def other_topics(self) -> tuple[str, ...]:
+        """The item's topics besides the one it is shown under, best score first: named, not repeated."""
+        return tuple(topic for topic in self.topics if topic != self.group_topic)
+
+    @property
+    def when(self) -> datetime | None:
+        """The date an item sorts by: published, else found."""
+        return self.date or self.found_at
 
 
 @dataclass(frozen=True)
@@ -130,31 +143,54 @@ def sent_since_flagged(session: Session, recipient: str, article_ids: Iterable[i
     return found
 
 
-def _entry(article: Article, subscription: Subscription, names: dict[str, str], copies: Sequence[Article]) -> Entry:
-    topics = tuple(match.topic for match in article.topics)
-    codes = tuple(about_codes(article.countries))
-    group_topic = next((t for t in topics if subscription.topic_ok(t)), topics[0] if topics else "other")
+def best_topic(topics: Sequence[str], scores: Sequence[float], subscription: Subscription) -> str:
+    """The subscribed topic with the highest score (the first on a tie); an item is shown under it only."""
+    wanted = [(score, -index, topic) for index, (topic, score) in enumerate(zip(topics, scores, strict=True))]
+    subscribed = [item for item in wanted if subscription.topic_ok(item[2])]
+    best = max(subscribed or wanted, default=None)
+    return best[2] if best else "other"
+
+
+def fired_evidence(article: Article) -> list[dict[str, Any]]:
+    """The evidence spans of the terms that made a rule fire; a span marked ``role: context`` (a word
+    the rule only needed nearby, such as "data" or "UK") is left out. Spans without a role count."""
+    spans = [item for match in article.topics for item in (match.evidence or [])]
+    return [item for item in spans if item.get("role", "anchor") != "context"]
+
+
+def _entry(
+    primary: Article, matched: Article, subscription: Subscription, names: dict[str, str], copies: Sequence[Article]
+) -> Entry:
+    """``primary`` gives the title, link, source and date; ``matched`` (a flagged copy when the
+    primary itself was not flagged) the topics, evidence and reason."""
+    topics = tuple(match.topic for match in matched.topics)
+    scores = tuple(match.score for match in matched.topics)
+    codes = tuple(about_codes(matched.countries))
     group_jurisdiction = next((c for c in codes if subscription.country_ok(c)), NO_JURISDICTION)
-    terms = tuple(dict.fromkeys(term for match in article.topics for term in match.terms))
-    evidence = [item for match in article.topics for item in (match.evidence or [])]
-    body = article.text or article.summary
+    evidence = fired_evidence(matched)
+    terms = tuple(dict.fromkeys(str(item.get("term", "")) for item in evidence if item.get("term")))
+    if not terms:  # no evidence stored: the hit's own term list
+        terms = tuple(dict.fromkeys(term for match in matched.topics for term in match.terms))
+    body = matched.text or matched.summary
     return Entry(
-        article_ids=(article.id, *(copy.id for copy in copies)),
-        title=plain(article.title) or plain(article.canonical_url),
-        url=safe_url(article.url) or safe_url(article.canonical_url),
-        source=plain(names.get(article.source_id, article.source_id)),
-        date=article.published_at or article.fetched_at,
+        article_ids=(matched.id, *(member.id for member in (primary, *copies) if member is not matched)),
+        title=plain(primary.title) or plain(primary.canonical_url),
+        url=safe_url(primary.url) or safe_url(primary.canonical_url),
+        source=plain(names.get(primary.source_id, primary.source_id)),
+        date=primary.published_at,
+        found_at=primary.fetched_at,
         jurisdictions=codes,
         topics=topics,
         terms=tuple(plain(term) for term in terms),
-        group_topic=group_topic,
+        group_topic=best_topic(topics, scores, subscription),
         group_jurisdiction=group_jurisdiction,
-        snippet=tuple(snippet(body, evidence if article.text else (), terms)),
-        reason=plain(article.reason),
-        scores=tuple(match.score for match in article.topics),
+        snippet=tuple(snippet(body, evidence if matched.text else (), terms)),
+        reason=plain(matched.reason),
+        scores=scores,
         also=tuple(
             Copy(plain(names.get(copy.source_id, copy.source_id)), safe_url(copy.url) or safe_url(copy.canonical_url))
             for copy in copies
+            if copy is not primary
         ),
     )
 
@@ -162,18 +198,23 @@ def _entry(article: Article, subscription: Subscription, names: dict[str, str], 
 def build_entries(
     session: Session, articles: Sequence[Article], subscription: Subscription, *, drop_copies_of: Set[str] = frozenset()
 ) -> list[Entry]:
-    """Fold syndicated copies into their first copy; a copy whose original was already sent is dropped."""
+    """One entry per story (``monitor.storage.stories``: the regulator's original leads, whichever
+    copy was crawled first); a story whose original was already sent is dropped."""
     names = dict(session.execute(select(SourceRow.id, SourceRow.name)).all())
-    by_url = {article.canonical_url: article for article in articles}
-    primaries = [a for a in articles if not a.duplicate_of or a.duplicate_of not in by_url]
-    primaries = [a for a in primaries if not (a.duplicate_of and a.duplicate_of in drop_copies_of)]
-    primaries = [a for a in primaries if subscription.accepts(a)]
-    urls = [a.canonical_url for a in primaries]
-    copies: dict[str, list[Article]] = {}
-    if urls:
-        for copy in _load(session, select(Article).where(Article.duplicate_of.in_(urls)).order_by(Article.id)):
-            copies.setdefault(copy.duplicate_of or "", []).append(copy)
-    return [_entry(a, subscription, names, copies.get(a.canonical_url, [])) for a in primaries]
+    kinds = dict(session.execute(select(SourceRow.id, SourceRow.kind)).all())
+    candidate_ids = {article.id for article in articles}
+    entries = []
+    for story in stories_for(session, list(articles), kinds):
+        if story.key in drop_copies_of:
+            continue
+        members = [story.primary, *story.copies]
+        # The copy that brought the story into this digest carries the match: the primary, if it did.
+        flagged = [m for m in members if m.id in candidate_ids]
+        matched = story.primary if story.primary.id in candidate_ids else flagged[0]
+        if not subscription.accepts(matched):
+            continue
+        entries.append(_entry(story.primary, matched, subscription, names, story.copies))
+    return entries
 
 
 def _originals_sent(session: Session, recipient: str, articles: Sequence[Article]) -> set[str]:
@@ -188,7 +229,7 @@ def _originals_sent(session: Session, recipient: str, articles: Sequence[Article
 
 def limit(entries: list[Entry], max_items: int) -> Selection:
     """Newest first, at most ``max_items``; the rest is counted so the digest can say so."""
-    ordered = sorted(entries, key=lambda e: (e.date is not None, e.date), reverse=True)
+    ordered = sorted(entries, key=lambda e: (e.when is not None, e.when), reverse=True)
     kept = ordered[:max_items]
     ids = [article_id for entry in kept for article_id in entry.article_ids]
     return Selection(kept, len(ordered) - len(kept), list(dict.fromkeys(ids)))
@@ -224,10 +265,10 @@ def entries_for(session: Session, article_ids: Sequence[int], recipient: Recipie
     if recipient is not None:
         subscription = Subscription.of(recipient)
         entries = [_regroup(entry, subscription) for entry in entries]
-    return sorted(entries, key=lambda e: (e.date is not None, e.date), reverse=True)
+    return sorted(entries, key=lambda e: (e.when is not None, e.when), reverse=True)
 
 
 def _regroup(entry: Entry, subscription: Subscription) -> Entry:
-    topic = next((t for t in entry.topics if subscription.topic_ok(t)), entry.group_topic)
+    topic = best_topic(entry.topics, entry.scores, subscription)
     code = next((c for c in entry.jurisdictions if subscription.country_ok(c)), NO_JURISDICTION)
     return replace(entry, group_topic=topic, group_jurisdiction=code)

@@ -21,8 +21,12 @@ log = logging.getLogger(__name__)
 
 
 def smtp_password(settings: Smtp, environ: Mapping[str, str] = os.environ) -> str | None:
-    """The password from the variable named by ``password_env``; a named but unset variable is an error."""
-    if not settings.password_env:
+    """The password from the variable named by ``password_env``; a named but unset variable is an error.
+
+    Only a server that is logged in to (``user`` set) needs one: with ``user: null`` (the shipped
+    block) the variable is not read, so an unset one stops nothing.
+    """
+    if not settings.password_env or not settings.user:
         return None
     value = environ.get(settings.password_env)
     if value is None:

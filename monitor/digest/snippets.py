@@ -1,7 +1,9 @@
 """A short snippet of an article around its matched terms, with the terms marked.
 
 The matcher stores evidence as character spans into the title or text; the snippet is cut around
-the first span in the text so that a reader sees *why* the item was flagged, in context.
+the first span in the text so that a reader sees *why* the item was flagged, in context. Only the
+terms that made a rule fire are marked: a span whose ``role`` is ``context`` (a word such as
+"data" or "UK" that the rule only needed nearby) stays plain text.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class Segment:
 def _spans_from_evidence(evidence: Iterable[Mapping[str, Any]], length: int) -> list[tuple[int, int]]:
     spans = []
     for item in evidence:
-        if item.get("field", "text") != "text":
+        if item.get("field", "text") != "text" or item.get("role") == "context":
             continue
         start, end = item.get("start"), item.get("end")
         if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length:

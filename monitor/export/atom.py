@@ -16,8 +16,8 @@ from monitor.storage.records import about_codes
 from monitor.storage.types import utcnow
 
 if TYPE_CHECKING:
-    from monitor.digest.stories import Story
     from monitor.storage.models import Article
+    from monitor.storage.stories import Story
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_ID = "urn:news-monitor:flagged"

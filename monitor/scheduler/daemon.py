@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.events import (
     EVENT_JOB_ERROR,
@@ -59,14 +60,16 @@ class Daemon:
         misfire_grace_seconds: int,
         runner: ChildRunner | None = None,
         tasks: Iterable[TaskSpec] = (),
+        timezone: str = "UTC",
     ) -> None:
+        """``timezone``: monitor.yaml's top-level one, the zone of any trigger that names none."""
         self.jobs = list(jobs)
         self.tasks = list(tasks)
         self.runner = runner or ChildRunner()
         self.stop_requested = threading.Event()
         self._signals = 0
         self.scheduler = BackgroundScheduler(
-            timezone=UTC,
+            timezone=ZoneInfo(timezone),
             job_defaults=job_defaults(misfire_grace_seconds),
             # One thread per job: a long crawl never delays the digest, and max_instances=1 keeps each
             # job to one run at a time.

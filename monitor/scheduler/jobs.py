@@ -55,7 +55,8 @@ def child_environment(config: AppConfig) -> dict[str, str]:
 
 
 def build_jobs(config: AppConfig, *, allow_private: bool = False) -> list[JobSpec]:
-    """Crawl jobs per schedule; the digest and its retry job when recipients are configured."""
+    """Crawl jobs per schedule; the digest and its retry job when anything is to be delivered
+    (recipients, subscriptions on any channel, or source-health alerts)."""
     settings = config.settings
     env = child_environment(config)
     jobs: list[JobSpec] = []
@@ -71,7 +72,7 @@ def build_jobs(config: AppConfig, *, allow_private: bool = False) -> list[JobSpe
             )
         )
     digest = settings.digest
-    if digest.recipients:
+    if digest.has_deliveries:
         timeout = settings.scheduler.digest_timeout
         jobs.append(
             JobSpec(

@@ -36,12 +36,14 @@ BASELINE_REVISION = "0001"
 UPGRADE_HINT = "run `monitor db upgrade` (back up the database first)"
 # The newest revision under alembic/versions, known without loading Alembic. A new revision must
 # bump it: tests/monitor/storage/test_migrations.py compares it with Alembic's own head.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0008"
 
 # Full-text search objects live outside the ORM metadata (an FTS5 virtual table and its shadow
 # tables on SQLite, an expression GIN index on PostgreSQL); autogenerate must not drop them.
 SEARCH_TABLE_PREFIX = "articles_fts"
-SEARCH_INDEXES = frozenset({"ix_articles_search", "ix_articles_flagged_newest"})  # the latter: 0005, web list
+SEARCH_INDEXES = frozenset({"ix_articles_search", "ix_articles_flagged_newest", "ix_articles_search_vector"})
+# PostgreSQL's stored tsvector (revision 0007): a generated column that is not in the ORM model.
+SEARCH_COLUMNS = frozenset({"search_vector"})
 
 
 def include_object(
@@ -49,6 +51,8 @@ def include_object(
 ) -> bool:
     """Autogenerate filter: hide the hand-written full-text search objects."""
     if type_ == "table" and name and name.startswith(SEARCH_TABLE_PREFIX):
+        return False
+    if type_ == "column" and name in SEARCH_COLUMNS:
         return False
     return not (type_ == "index" and name in SEARCH_INDEXES)
 

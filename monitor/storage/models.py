@@ -226,9 +226,18 @@ class JobSource(Base):
 
 
 class Digest(Base):
-    """One digest for one recipient; committed before sending so that a mail is never sent twice."""
+    """One message of one subscription and window; committed before sending so it is never sent twice.
+
+    ``recipient`` is the subscription's key (a ``recipients`` e-mail address or a ``subscriptions``
+    name); ``cadence`` is daily, weekly, immediate, or ``alert`` (a source-health message about
+    ``source_id``, ``alert_state`` failing, silent or recovered).
+    """
 
     __tablename__ = "digests"
+    __table_args__ = (
+        UniqueConstraint("recipient", "cadence", "source_id", "window_end", name="uq_digests_subscription_window"),
+        Index("ix_digests_recipient_cadence", "recipient", "cadence"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     recipient: Mapped[str] = mapped_column(String(320), index=True)
@@ -241,6 +250,11 @@ class Digest(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     item_count: Mapped[int] = mapped_column(Integer, default=0)
+    cadence: Mapped[str] = mapped_column(String(16), default="daily", server_default="daily")
+    source_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    alert_state: Mapped[str | None] = mapped_column(String(16))
+    # When a pending row may be tried again: exponential backoff after each temporary failure.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class UrlAlias(Base):

@@ -9,11 +9,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,8 @@ from monitor.web.settings import CrawlLauncher, WebSettings
 from monitor.web.throttle import MAX_FAILURES, LoginThrottle
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
+
     from monitor.matching.matcher import Matcher
     from monitor.matching.watchlist import Watchlist
     from monitor.storage.users import Account
@@ -38,6 +40,8 @@ _T = TypeVar("_T")
 
 
 def _environment() -> Environment:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     # Every template is HTML and every value is escaped; ``|safe`` is used nowhere.
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
@@ -55,7 +59,6 @@ def _environment() -> Environment:
 class WebApp:
     settings: WebSettings
     database: Database = field(init=False)
-    templates: Environment = field(init=False)
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
     # Per client address: colleagues behind one proxy share an address, so it allows more failures.
     ip_throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(max_failures=MAX_FAILURES * 4))
@@ -65,7 +68,11 @@ class WebApp:
 
     def __post_init__(self) -> None:
         self.database = open_database(self.settings.database_url)
-        self.templates = _environment()
+
+    @cached_property
+    def templates(self) -> Environment:
+        """Built on the first page, not before the server listens: the filters load the digest's code."""
+        return _environment()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -82,19 +89,24 @@ class WebApp:
         configured = os.environ.get(SECRET_ENV)
         if configured:
             return configured
-        with self.session() as session:
-            row = session.get(AppSecret, SECRET_NAME)
-            if row is not None:
-                return row.value
+        # SQLAlchemy Core on the table, not the ORM: the first ORM query configures every mapper
+        # (~0.1 s), which would come before the server listens; the first page pays it instead.
+        table = AppSecret.__table__
+        assert isinstance(table, Table)
+        read = select(table.c.value).where(table.c.name == SECRET_NAME)
+        with self.database.engine.connect() as connection:
+            value = connection.scalar(read)
+        if value is not None:
+            return str(value)
         try:
-            with self.transaction() as session:
-                session.add(AppSecret(name=SECRET_NAME, value=secrets.token_urlsafe(48)))
+            with self.database.engine.begin() as connection:
+                connection.execute(insert(table).values(name=SECRET_NAME, value=secrets.token_urlsafe(48)))
         except IntegrityError:
             pass  # another server process made it first: use theirs
-        with self.session() as session:
-            row = session.get(AppSecret, SECRET_NAME)
-            assert row is not None
-            return row.value
+        with self.database.engine.connect() as connection:
+            value = connection.scalar(read)
+        assert value is not None
+        return str(value)
 
     def current_user(self, session_data: dict[str, Any]) -> Account | None:
         """The account of a session, if it still exists with the password the session was made with."""

@@ -1,8 +1,8 @@
-"""Stories (an article and its syndicated copies) for a page: ``monitor.digest.stories`` without the OR.
+"""Stories (an article and its syndicated copies) for a page: ``monitor.storage.stories`` without the OR.
 
-``digest.stories.stories_for`` selects ``canonical_url IN (...) OR duplicate_of IN (...)``; SQLite
+``storage.stories.stories_for`` selects ``canonical_url IN (...) OR duplicate_of IN (...)``; SQLite
 answers an OR of two indexed columns with a scan of the whole table (200 ms at 100,000 articles).
-Two indexed lookups give the same members; grouping and the choice of the primary stay the digest's.
+Two indexed lookups give the same members; grouping and the choice of the primary are the shared rule's.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from monitor.digest.stories import Story, group_stories
 from monitor.storage.models import Article
+from monitor.storage.stories import Story, group_stories
 
 
 def stories_of(session: Session, articles: list[Article], source_kinds: Mapping[str, str]) -> list[Story]:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from starlette.responses import Response
 
+from monitor.reports.trends import chart, weekly
 from monitor.web.handlers import Ctx, page
-from monitor.web.trends import chart, weekly
 
 WEEK_CHOICES = (8, 12, 26, 52)
 

@@ -70,3 +70,28 @@ def test_the_cli_stops_with_exit_2_and_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2 and len(lines) == 1, result.stderr
     assert "did you mean cross_border_transfers?" in lines[0]
     assert not (tmp_path / "x.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment", "suggested"),
+    [
+        ("topics", "[data_localisation]", "'data_localisation': unknown topic id", "data_localization"),
+        ("urgent_topics", "[goverment_access]", "'goverment_access': unknown topic id", "government_access"),
+        ("countries", "[UK]", "'UK': unknown country code", "GB"),
+    ],
+)
+def test_a_typo_in_a_channel_subscription_stops_at_load(
+    tmp_path: Path, field: str, value: str, fragment: str, suggested: str
+) -> None:
+    """A Slack or webhook subscription with a typo would otherwise receive nothing, silently."""
+    text = (
+        WATCHLISTS
+        + "digest:\n  subscriptions:\n"
+        + "    - name: desk-slack\n      url: json://127.0.0.1:9/hook\n      cadence: immediate\n"
+        + f"      {field}: {value}\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(write_config(tmp_path, text))
+    message = str(caught.value)
+    assert f"digest.subscriptions[desk-slack].{field}: {fragment}" in message
+    assert suggested in message.split("did you mean", 1)[1]

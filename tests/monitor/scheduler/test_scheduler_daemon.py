@@ -94,3 +94,22 @@ def test_next_run_is_logged_after_each_run(caplog: pytest.LogCaptureFixture) -> 
     messages = [r.getMessage() for r in caplog.records]
     finished = next(i for i, m in enumerate(messages) if m.startswith("job digest finished"))
     assert any(m.startswith("job digest: next run 20") for m in messages[finished:]), messages
+
+
+def test_the_scheduler_runs_in_the_configured_timezone() -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    spec = JobSpec("digest", CronTrigger.from_crontab("0 7 * * *", timezone=ZoneInfo("Asia/Tokyo")), ["true"], 60)
+    daemon = Daemon([spec], misfire_grace_seconds=60, timezone="Asia/Tokyo")
+    assert daemon.scheduler.timezone == ZoneInfo("Asia/Tokyo")
+    daemon.add_jobs()
+    daemon.scheduler.start(paused=True)
+    try:
+        [job] = daemon.scheduler.get_jobs()
+        # 07:00 wall-clock in Tokyo, whatever the machine's zone.
+        assert job.next_run_time.utcoffset().total_seconds() == 9 * 3600
+        assert job.next_run_time.hour == 7 and job.next_run_time > datetime.now(UTC)
+    finally:
+        daemon.scheduler.shutdown(wait=False)
+    assert Daemon([spec], misfire_grace_seconds=60).scheduler.timezone == ZoneInfo("UTC")

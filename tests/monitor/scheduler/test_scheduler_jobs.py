@@ -81,6 +81,16 @@ def test_no_digest_jobs_without_recipients_and_bad_cron_is_a_config_error(tmp_pa
         build_jobs(load_config(write_config(tmp_path / "b", bad), "sqlite:///x.db"))
 
 
+def test_a_config_with_only_channel_subscriptions_still_gets_its_digest_jobs(tmp_path: Path) -> None:
+    """No e-mail recipients, one webhook subscription: the digest must still be scheduled."""
+    settings = {
+        "schedules": SETTINGS["schedules"][:1],
+        "digest": {"subscriptions": [{"name": "hook", "url": "json://127.0.0.1:9/hook"}]},
+    }
+    config = load_config(write_config(tmp_path / "config", settings), "sqlite:///x.db")
+    assert [job.id for job in build_jobs(config)] == ["crawl:regulators", "digest", "digest-retry"]
+
+
 def test_child_runs_to_completion_and_reports_exit_code() -> None:
     result = ChildRunner().run([sys.executable, "-c", "import sys; sys.exit(3)"], timeout=30, name="t")
     assert (result.returncode, result.timed_out, result.meaning) == (3, False, "some sources failed")

@@ -78,12 +78,13 @@ def test_search_expression_matches_the_revision() -> None:
 
     from monitor.storage import search
 
-    path = Path(search.__file__).with_name("alembic") / "versions" / "0002_storage.py"
-    spec = importlib.util.spec_from_file_location("revision_0002", path)
+    path = Path(search.__file__).with_name("alembic") / "versions" / "0007_search_vector.py"
+    spec = importlib.util.spec_from_file_location("revision_0007", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.PG_SEARCH_VECTOR == search.PG_SEARCH_VECTOR
+    assert module.PG_SEARCH_EXPRESSION == search.PG_SEARCH_EXPRESSION
+    assert module.PG_SEARCH_COLUMN == search.PG_SEARCH_COLUMN
 
 
 def test_db_upgrade_command(tmp_path: Path, sqlite_url: str) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from monitor.errors import UsageError
@@ -66,3 +68,73 @@ def test_operators_in_user_input_are_plain_words() -> None:
     assert websearch_query(terms) == '"title x" AND NEAR -y'
     with pytest.raises(UsageError):
         parse_query("-only -negative")
+
+
+@pytest.fixture
+def multilingual(database_url: str):  # type: ignore[no-untyped-def]
+    repository = repository_with_sources(database_url)
+    items = [
+        (
+            "https://dpa.example/zh",
+            "国家网信办发布数据出境安全评估办法",
+            "国家数据出境安全评估办法自九月起施行。",
+            "zh",
+        ),
+        (
+            "https://dpa.example/ja",
+            "個人情報保護委員会が越境移転の指針を公表",
+            "個人データの越境移転に関する指針。",
+            "ja",
+        ),
+        (
+            "https://dpa.example/de",
+            "Datenschutzbehörde prüft Übermittlung",
+            "Die Behörde prüft die Übermittlung in Drittländer.",
+            "de",
+        ),
+        (
+            "https://dpa.example/en",
+            "Regulator reviews data transfers",
+            "The regulator reviews transfers of data abroad.",
+            "en",
+        ),
+    ]
+    for url, title, body, language in items:
+        repository.upsert_article(record(url, title=title, text=body, language=language))
+    return repository
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("数据出境", {"https://dpa.example/zh"}),  # inside a run of Chinese without spaces
+        ("安全评估 -网信办", set()),
+        ("越境移転", {"https://dpa.example/ja"}),
+        ("Übermittlung", {"https://dpa.example/de"}),
+        ("data transfers", {"https://dpa.example/en"}),
+        ("数据出境 -Behörde", {"https://dpa.example/zh"}),  # a CJK word with an excluded latin one
+        ("Behörde 指针", set()),  # CJK and latin words together: both must occur
+    ],
+)
+def test_chinese_japanese_german_english(multilingual, query: str, expected: set[str]) -> None:  # type: ignore[no-untyped-def]
+    with multilingual.sessions() as session:
+        hits = list(search(session, query))
+    assert {hit.article.canonical_url for hit in hits} == expected
+    for hit in hits:
+        assert "[" in hit.snippet, hit.snippet  # the query's words are marked
+
+
+def test_cli_search_finds_chinese(multilingual, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from monitor.cli import _register
+    from monitor.cli.app import app
+    from tests.helpers import CONFIG_DIR
+
+    _register()
+    result = CliRunner().invoke(
+        app, ["--config", str(CONFIG_DIR), "--db", database_url, "search", "数据出境", "--format", "jsonl"]
+    )
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["canonical_url"] for line in result.stdout.splitlines()] == ["https://dpa.example/zh"]
+    assert "[数据出境]" in json.loads(result.stdout.splitlines()[0])["snippet"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from monitor.reports.trends import chart
 from monitor.storage.feedback import ANY_TOPIC, Mutes
 from monitor.storage.records import MatchRecord, TopicRecord
 from monitor.web.highlight import runs, spans
 from monitor.web.throttle import LoginThrottle
-from monitor.web.trends import chart
 
 
 def test_the_throttle_forgets_failures_older_than_its_window() -> None:

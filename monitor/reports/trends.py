@@ -1,7 +1,9 @@
-"""Items per topic and per jurisdiction per week, and the geometry of the SVG chart that shows them.
+"""Items per topic and per jurisdiction per week: the series, the SVG chart, the e-mail table.
 
-The chart is drawn on the server: numbers become coordinates here, and a template writes the
-``<svg>`` (escaped like any page), so no charting script runs in the browser.
+The web app draws the series as an SVG chart on the server (numbers become coordinates here, a
+template writes the escaped ``<svg>``, no script runs in the browser). The digest shows the same
+series as a table of counts (``table``): mail clients strip inline SVG (Gmail, Outlook) and block
+images until asked, while a table with cell colours renders in every one of them.
 """
 
 from __future__ import annotations
@@ -105,3 +107,69 @@ def weekly(
     ):
         by_country.setdefault(code, Counter())[week_of(moment)] += 1
     return axis, by_topic, by_country
+
+
+# The digest shows fewer weeks than the web page: a table is read, not scanned.
+DIGEST_WEEKS = 8
+_SHADES = ("#f0f4f8", "#d9e2ec", "#bcccdc", "#9fb3c8", "#627d98", "#334e68", "#1f4e8c")
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int
+    background: str
+    color: str
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: tuple[Cell, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class Table:
+    """Counts per week as rows of cells shaded by count: the chart for a mail client."""
+
+    title: str
+    weeks: tuple[str, ...]  # "02 Nov", the Monday of each week
+    rows: tuple[Row, ...]
+
+
+def table(title: str, weeks: list[date], counts: dict[str, Counter[date]], labels: dict[str, str]) -> Table:
+    """The busiest series (as many as the chart has colours), each week's count shaded against the peak."""
+    ranked = sorted(counts, key=lambda name: (-sum(counts[name].values()), name))[: len(PALETTE)]
+    peak = max((counts[name].get(week, 0) for name in ranked for week in weeks), default=0)
+    rows = []
+    for name in ranked:
+        values = [counts[name].get(week, 0) for week in weeks]
+        cells = []
+        for value in values:
+            shade = 0 if not value or not peak else 1 + (len(_SHADES) - 2) * value // peak
+            cells.append(Cell(value, _SHADES[shade], "#ffffff" if shade >= 4 else "#102a43"))
+        rows.append(Row(labels.get(name, name), tuple(cells), sum(values)))
+    return Table(title, tuple(f"{week:%d %b}" for week in weeks), tuple(rows))
+
+
+@dataclass(frozen=True)
+class DigestTrends:
+    """The two tables a digest shows under its header (flagged items of the last weeks)."""
+
+    topics: Table
+    jurisdictions: Table
+
+    @property
+    def empty(self) -> bool:
+        return not self.topics.rows and not self.jurisdictions.rows
+
+
+def digest_trends(
+    session: Session, *, now: datetime, topic_labels: dict[str, str], weeks: int = DIGEST_WEEKS
+) -> DigestTrends:
+    """Flagged items per topic and per jurisdiction and week, for the digest's trend tables."""
+    axis, by_topic, by_country = weekly(session, weeks=weeks, now=now)
+    return DigestTrends(
+        table("Flagged items per topic and week", axis, by_topic, topic_labels),
+        table("Flagged items per jurisdiction and week", axis, by_country, {}),
+    )
