@@ -55,8 +55,16 @@ def crawl_job(config: AppConfig, job_id: int, *, allow_private: bool = False) ->
     if not selected:
         store.finish(job_id, "done", run_id=None, exit_code=0, left_out=missing, error="no known sources")
         return JobCrawl(job_id, "done", missing=missing)
+    # One extraction process, not one a core: a worker machine runs several crawls at once, and
+    # each extra process holds its own copy of trafilatura's heap and the language model.
     report = run_crawl(
-        config, SourceSpider, {"sources": selected}, command="run", job_id=job_id, allow_private=allow_private
+        config,
+        SourceSpider,
+        {"sources": selected},
+        command="run",
+        job_id=job_id,
+        allow_private=allow_private,
+        overrides={"MONITOR_EXTRACT_WORKERS": config.settings.cluster.extract_workers},
     )
     left_out = [*missing, *report.skipped_sources]
     if report.status == "failed":

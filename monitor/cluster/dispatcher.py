@@ -3,9 +3,9 @@
 Leadership is a PostgreSQL session advisory lock (``dispatcher``) on a connection of its own,
 with TCP keepalives: when the leader dies, or its machine does, the server ends that session and
 a standby, trying the lock every second, takes over. The leader runs APScheduler 3: a tick every
-``cluster.tick_seconds`` and, when recipients are configured, the digest and its retries as child
-processes (``monitor digest --send``, which has its own ``digest`` lock and outbox), so the
-digest starts from one machine only.
+``cluster.tick_seconds`` and, when anything is to be delivered (recipients, subscriptions,
+alerts), the digest and its retries as child processes (``monitor digest --send``, which has
+its own ``digest`` lock and outbox), so the digest starts from one machine only.
 
 A tick, in this order: runs whose process died are marked interrupted; running jobs whose task
 died are marked lost; queued jobs whose message went missing are sent again; due sources whose

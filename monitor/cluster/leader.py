@@ -65,6 +65,7 @@ def serve_dispatcher(
         digests,
         misfire_grace_seconds=config.settings.scheduler.misfire_grace_seconds,
         tasks=[TaskSpec("dispatch", IntervalTrigger(seconds=settings.tick_seconds), tick)],
+        timezone=config.settings.timezone,
     )
     if not dispatcher.triggers:
         log.warning("no crawl schedule covers an enabled source: nothing will be dispatched")

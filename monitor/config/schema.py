@@ -321,6 +321,9 @@ class ClusterSettings(Strict):
     retry_delay: float = Field(10, ge=0, le=3600, description="seconds before a failed crawl of a job is retried")
     requeue_after: float = Field(600, gt=0, description="a queued job no worker started is sent again this late")
     max_outstanding_jobs: int = Field(200, ge=1, description="queued + running jobs at most; the rest wait")
+    extract_workers: int = Field(
+        1, ge=0, le=64, description="extraction processes of a job's crawl (MONITOR_EXTRACT_WORKERS); 0: in its reactor"
+    )
     visibility_timeout: float | None = Field(
         None,
         gt=0,

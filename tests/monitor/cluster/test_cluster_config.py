@@ -64,3 +64,10 @@ def test_cluster_commands_need_postgresql(tmp_path: Path, args: list[str]) -> No
     assert isinstance(result.exception, UsageError), result.output
     assert "PostgreSQL" in str(result.exception)
     assert not (tmp_path / "m.db").exists()  # refused before the database was opened
+
+
+def test_a_job_crawls_with_one_extraction_process_unless_told_otherwise() -> None:
+    assert ClusterSettings().extract_workers == 1
+    assert ClusterSettings(extract_workers=0).extract_workers == 0
+    with pytest.raises(ValueError, match="greater than or equal to 0"):
+        ClusterSettings(extract_workers=-1)

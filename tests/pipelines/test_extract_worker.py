@@ -1,0 +1,47 @@
+"""The extraction worker's cache reset changes no result, and the worker imports no crawl machinery."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from pipelines import extract_worker
+from tests.helpers import FIXTURES_DIR, REPO_ROOT
+
+PAGE = FIXTURES_DIR / "pages" / "edpb_statement.html"
+
+
+def test_results_are_identical_across_a_cache_reset() -> None:
+    args = (PAGE.read_bytes(), "https://edb.example/news/dpf_en", "text/html")
+    before = extract_worker.extract_and_sign(args, {"timezone": "Europe/Brussels"})
+    extract_worker.reset_caches()
+    after = extract_worker.extract_and_sign(args, {"timezone": "Europe/Brussels"})
+    assert before[0].text and before[1]
+    assert (before[0].title, before[0].text, before[0].published_at, before[0].language) == (
+        after[0].title,
+        after[0].text,
+        after[0].published_at,
+        after[0].language,
+    )
+    assert before[0].content_hash == after[0].content_hash
+    assert before[1] == after[1]
+
+
+def test_the_worker_resets_its_caches_every_so_many_documents(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    resets: list[int] = []
+    monkeypatch.setattr(extract_worker, "reset_caches", lambda: resets.append(extract_worker._documents))
+    monkeypatch.setattr(extract_worker, "_documents", 0)
+    args = (b"<html><body><p>short</p></body></html>", "https://edb.example/x", "text/html")
+    for _ in range(2 * extract_worker.CACHE_RESET_EVERY):
+        extract_worker.extract_and_sign(args, {})
+    assert resets == [extract_worker.CACHE_RESET_EVERY, 2 * extract_worker.CACHE_RESET_EVERY]
+
+
+def test_the_worker_module_imports_no_scrapy_twisted_or_matcher() -> None:
+    code = (
+        "import sys, pipelines.extract_worker as w; w.warm(); "
+        "print(sorted(m for m in ('scrapy', 'twisted', 'sqlalchemy', 'monitor.matching.matcher', 'pycountry') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
