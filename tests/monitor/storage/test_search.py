@@ -138,3 +138,19 @@ def test_cli_search_finds_chinese(multilingual, database_url: str) -> None:  # t
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["canonical_url"] for line in result.stdout.splitlines()] == ["https://dpa.example/zh"]
     assert "[数据出境]" in json.loads(result.stdout.splitlines()[0])["snippet"]
+
+
+def test_the_rank_window_takes_the_newest_matches_that_pass_the_filters(
+    repository,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only the newest RANK_WINDOW matches are ranked, but a filter applies inside the window: an
+    older match that passes a facet is still found however common the word."""
+    import monitor.storage.search as search_module
+
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 1)
+    with repository.sessions() as session:
+        assert [h.article.canonical_url for h in search(session, "cloud")] == ["https://dpa.example/3"]
+        assert [h.article.canonical_url for h in search(session, "cloud", ItemFilter(topic="cloud_sovereignty"))] == [
+            "https://dpa.example/1"
+        ]
