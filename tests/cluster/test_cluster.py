@@ -245,12 +245,15 @@ def test_the_dispatcher_and_the_workers_export_prometheus_metrics(
     jobs = len(cluster.jobs())
 
     def exported() -> bool:
+        # The crawl child commits its job as done before it exits; the worker counts the job when
+        # the child has exited. Wait for both, not for the first only.
         try:
-            return _scrape(dispatcher_port).get('monitor_jobs{state="done"}') == jobs
+            worker_done = _scrape(worker_port).get('monitor_worker_jobs_total{outcome="done"}')
+            return _scrape(dispatcher_port).get('monitor_jobs{state="done"}') == jobs and worker_done == jobs
         except OSError:
             return False
 
-    _wait(cluster, exported, "the dispatcher's job counts to catch up")
+    _wait(cluster, exported, "the dispatcher's and the worker's job counts to catch up")
     dispatcher = _scrape(dispatcher_port)
     worker = _scrape(worker_port)
     assert dispatcher["monitor_dispatcher_leader"] == 1
