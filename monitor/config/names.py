@@ -76,27 +76,26 @@ def iso_codes() -> frozenset[str]:
 
 
 def check_subscriptions(settings: MonitorSettings, watchlist: Watchlist) -> tuple[str, str] | None:
-    """The first digest subscription naming an unknown topic or country: (key, message), or None."""
+    """The first digest subscription naming an unknown topic or country: (key, message), or None.
+
+    Recipients (the daily e-mail) and channel subscriptions alike: a typo would silently leave a
+    mailbox or a chat channel empty.
+    """
     topics = topic_ids(watchlist)
-    for recipient in settings.digest.recipients:
-        key = f"digest.recipients[{recipient.email}]"
-        for topic in recipient.topics:
-            problem = unknown(topic, topics, "topic id")
-            if problem:
-                return f"{key}.topics", f"{topic!r}: {problem}"
-        for code in recipient.countries:
-            problem = unknown_country(code, watchlist)
-            if problem:
-                return f"{key}.countries", f"{code!r}: {problem}"
-    # A typo in a chat or webhook subscription must stop at load too, not leave a channel empty.
-    for subscription in settings.digest.subscriptions:
-        key = f"digest.subscriptions[{subscription.name}]"
-        for field_name, wanted in (("topics", subscription.topics), ("urgent_topics", subscription.urgent_topics)):
-            for topic in wanted:
+    wanted: list[tuple[str, dict[str, list[str]], list[str]]] = [
+        (f"digest.recipients[{r.email}]", {"topics": r.topics}, r.countries) for r in settings.digest.recipients
+    ]
+    wanted += [
+        (f"digest.subscriptions[{s.name}]", {"topics": s.topics, "urgent_topics": s.urgent_topics}, s.countries)
+        for s in settings.digest.subscriptions
+    ]
+    for key, topic_fields, countries in wanted:
+        for field_name, names in topic_fields.items():
+            for topic in names:
                 problem = unknown(topic, topics, "topic id")
                 if problem:
                     return f"{key}.{field_name}", f"{topic!r}: {problem}"
-        for code in subscription.countries:
+        for code in countries:
             problem = unknown_country(code, watchlist)
             if problem:
                 return f"{key}.countries", f"{code!r}: {problem}"
