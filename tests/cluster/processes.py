@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
+from monitor.scheduler.child import die_with_parent_hook
 from monitor.storage.engine import make_engine
 from tests.helpers import REPO_ROOT
 from tests.helpers.cli import wait_until
@@ -69,8 +70,16 @@ class Proc:
     def __init__(self, argv: list[str], log: Path, env: dict[str, str]) -> None:
         self.log = log
         with log.open("w") as out:
+            # Killed with pytest, even by a SIGKILL that skips the fixtures' teardown: a stray worker
+            # would take later runs' jobs from the shared test database and hold its host locks.
             self.process = subprocess.Popen(
-                argv, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+                argv,
+                cwd=REPO_ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+                preexec_fn=die_with_parent_hook(),
             )
         self.pid = self.process.pid
 

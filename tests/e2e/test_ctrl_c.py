@@ -47,7 +47,11 @@ def runs(database_url: str) -> list[str]:
 def test_one_ctrl_c_finishes_what_is_in_flight_and_the_next_run_completes(
     slow_sites: SiteServer, tmp_path: Path, sqlite_url: str
 ) -> None:
-    config = write_demo_config(tmp_path / "config", slow_sites)
+    # One request a host at a time: on a loaded machine a crawl at 8 a host would have every page
+    # downloaded (and so finished as "in flight") before the three stored articles that the test
+    # waits for, leaving nothing for the next run to take. Scrapy applies the per-host limit only
+    # with a delay.
+    config = write_demo_config(tmp_path / "config", slow_sites, concurrent_requests_per_domain=1, download_delay=0.05)
     with Command(config, sqlite_url, "interrupted", "--allow-private", "run") as crawl:
         wait_until(lambda: len(stored(sqlite_url)) >= 3 or crawl.poll() is not None, what="three stored articles")
         assert crawl.poll() is None, "the crawl ended before the test could interrupt it"
