@@ -7,10 +7,11 @@ Extraction is CPU-bound (trafilatura costs about 11 ms a page, a long PDF far mo
 block the Twisted reactor: no download, no parse and no other stage would run meanwhile. It runs
 in a process pool sized to the cores (``MONITOR_EXTRACT_WORKERS``, default ``os.cpu_count()``;
 0 runs it in the reactor thread, as ``monitor extract`` does). The workers are forked from a
-forkserver that has imported ``monitor.extraction`` only, so they start cheaply and carry no copy
-of Scrapy, the matcher or the database engine. The pool is made at the first item: a crawl that
+forkserver that has imported ``monitor.extraction`` only (and, for several workers, loaded the
+language model, ``SHARED_PRELOAD``), so they start cheaply and carry no copy of Scrapy, the
+matcher or the database engine. The pool is made at the first item: a crawl that
 finds nothing new (an unchanged rerun) starts no forkserver, no resource tracker and no worker,
-and this process imports the worker's module (datasketch, numpy, scipy) only when it extracts.
+and this process imports the worker's module (lxml, numpy) only when it extracts.
 
 Back-pressure: nothing here queues without bound. An item waits in the pool while its response
 is still "active" in Scrapy's scraper slot; once the bodies of active responses exceed
@@ -41,9 +42,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Only the worker module is preloaded in the forkserver: importing trafilatura, lxml and datasketch
-# once there makes every forked worker ready at once.
+# The forkserver imports the worker module (lxml, numpy; trafilatura, pypdf and py3langid are
+# imported at a worker's first document). With several workers it also loads the language model,
+# so that the workers share its pages instead of each loading a copy: a 2,000-page crawl tree with
+# 2 workers peaked at 521 MB PSS without, 475 MB with it (bench/bench_memory.py's crawl, 2 workers);
+# preloading the HTML and PDF extractors as well gave 472 MB, within the noise, so they are not.
+# With one worker the model would only be counted in two processes (a pool's PSS 109-120 MB either
+# way), so the worker then loads it itself, as before.
 WORKER_PRELOAD = ["pipelines.extract_worker"]
+SHARED_PRELOAD = ["monitor.extraction.language_model"]
+
 
 # Sent when the pool is made, i.e. at the crawl's first item. Later stages that build something
 # lazily (the match stage's automaton) build it now, while the workers boot, rather than when the
@@ -104,7 +112,7 @@ class ExtractStage:
         from pipelines.extract_worker import warm
 
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(WORKER_PRELOAD)
+        context.set_forkserver_preload([*WORKER_PRELOAD, *(SHARED_PRELOAD if self.workers > 1 else [])])
         self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm)
         self.crawler.signals.send_catch_log(pool_started)
         return self.pool

@@ -1,7 +1,8 @@
 """What an extraction worker process runs: a module that imports no Scrapy, Twisted or matcher.
 
 The pool's workers are forked from a forkserver that preloaded this module, so it decides what a
-worker carries in memory: trafilatura, lxml, py3langid, and datasketch for the signature.
+worker carries in memory: trafilatura, lxml, py3langid, and numpy for the signature (no datasketch,
+which would bring scipy: ``monitor.dedupe.similarity`` computes datasketch's values itself).
 """
 
 from __future__ import annotations
@@ -57,4 +58,5 @@ def warm() -> None:
     from monitor.extraction.language import detect_language
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Instant when the forkserver preloaded the model (monitor.extraction.language_model).
     detect_language("warm up the language identifier with a sentence of plain English text")

@@ -3,9 +3,10 @@
 The copy is still stored, matched and searchable; ``duplicate_of`` lets the digest show the story
 once with "also reported by ...". Signatures of articles stored in the last
 ``MONITOR_NEAR_DUPLICATE_DAYS`` days are loaded at the run's first item, so a copy published days
-after the original is caught, and each item of this run is added as it passes. Loading them (and
-importing datasketch, which imports scipy: 0.6 s together) waits for that first item, so a run
-that finds nothing new never pays for it.
+after the original is caught, and each item of this run is added as it passes. Loading them
+waits for that first item, so a run that finds nothing new never pays for it. The index holds
+about 1.3 KB an article (``monitor.dedupe.similarity``), so a crawl process that loads the last
+30 days' signatures of its sources grows by that, not by datasketch's 12 KB.
 """
 
 from __future__ import annotations

@@ -27,7 +27,17 @@ def _identifier(codes: tuple[str, ...]) -> LanguageIdentifier:
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(codes))
+    # set_languages keeps the full 142-language probability table (27 MB) beside the restricted
+    # copy, to allow another restriction later; this identifier never gets one (other codes make
+    # another identifier, from the file), so each extraction worker would carry it for nothing.
+    if hasattr(identifier, "_full_model"):
+        identifier._full_model = (identifier.nb_ptc, identifier.nb_pc, identifier.nb_classes)
     return identifier
+
+
+def load_model() -> None:
+    """Load the identifier now (a worker's warm-up, the forkserver's preload), not at the first page."""
+    _identifier(languages.detected_codes())
 
 
 def detect_language(text: str, declared: str | None = None, hint: str | None = None) -> str | None:

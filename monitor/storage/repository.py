@@ -514,7 +514,7 @@ def _signature(record: ArticleRecord, text: str) -> bytes | None:
     """The fingerprint to store for ``text`` (the cleaned ``record.text``)."""
     if record.fingerprint is not None and text == record.text:
         return record.fingerprint  # made from this very text, off the reactor thread
-    # Imported here: datasketch pulls in scipy, a second of start-up that read-only commands skip.
+    # Imported here: read-only commands never sign a text, so they skip numpy and the signer.
     from monitor.dedupe.similarity import fingerprint
 
     return fingerprint(text)

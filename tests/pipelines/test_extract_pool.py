@@ -151,4 +151,4 @@ def test_a_crawl_without_items_starts_no_process() -> None:
     seen = json.loads(completed.stdout.strip().splitlines()[-1])
     assert seen["pool"] is False
     assert seen["resource_tracker_pid"] is None, "resource tracker started"
-    assert seen["worker_imported"] is False, "worker module (datasketch, scipy) imported"
+    assert seen["worker_imported"] is False, "worker module (trafilatura, lxml, numpy) imported"

@@ -45,3 +45,39 @@ def test_the_worker_module_imports_no_scrapy_twisted_or_matcher() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_model_module_loads_the_restricted_model_without_the_full_table() -> None:
+    code = (
+        "import monitor.extraction.language_model\n"
+        "from monitor.extraction import language\n"
+        "from monitor.matching import languages\n"
+        "loaded = language._identifier.cache_info().currsize\n"
+        "model = language._identifier(languages.detected_codes())\n"
+        "print(loaded, model._full_model[0] is model.nb_ptc, model.nb_ptc.shape[1] < 100,\n"
+        "      language.detect_language('Die Datenschutzbehörde hat heute eine Geldbuße verhängt.'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "True", "True", "de"]
+
+
+def test_the_forkserver_preloads_the_model_and_extractors_only_for_several_workers(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Shared by several workers it saves a copy each; with one it would be counted twice.
+    import multiprocessing
+
+    from scrapy.utils.test import get_crawler
+
+    from pipelines import extract
+
+    preloads: list[list[str]] = []
+
+    class Context:
+        def set_forkserver_preload(self, modules: list[str]) -> None:
+            preloads.append(modules)
+
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: Context())
+    monkeypatch.setattr(extract, "ProcessPoolExecutor", lambda *args, **kwargs: object())
+    for workers in (1, 2):
+        extract.ExtractStage(get_crawler(), workers)._start_pool()
+    assert preloads == [extract.WORKER_PRELOAD, [*extract.WORKER_PRELOAD, *extract.SHARED_PRELOAD]]
+    assert "monitor.extraction.language_model" in extract.SHARED_PRELOAD

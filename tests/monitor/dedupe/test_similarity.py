@@ -5,8 +5,22 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import subprocess
+import sys
 
-from monitor.dedupe.similarity import THRESHOLD, NearDuplicateIndex, fingerprint, from_fingerprint, minhash
+import numpy as np
+
+from monitor.dedupe.similarity import (
+    NUM_PERM,
+    SCHEME,
+    SEED,
+    THRESHOLD,
+    NearDuplicateIndex,
+    affine32_permutations,
+    fingerprint,
+    from_fingerprint,
+    minhash,
+)
 from tests.helpers.syndication import OTHERS, RELEASES, copies
 
 OUTLETS = ("Daily", "Wire", "Tribune")
@@ -90,7 +104,40 @@ def test_a_signature_from_storage_is_the_same_minhash() -> None:
     signature = minhash(MIXED_SCRIPTS)
     restored = from_fingerprint(fingerprint(MIXED_SCRIPTS))  # type: ignore[arg-type]
     assert signature is not None
-    assert (
-        signature.hashvalues == restored.hashvalues
-    ).all() and signature.hashvalues.dtype == restored.hashvalues.dtype
-    assert (signature.permutations == restored.permutations).all()
+    assert (signature.hashvalues == restored.hashvalues).all()
+    assert signature.hashvalues.dtype == restored.hashvalues.dtype == np.uint32
+    assert signature.jaccard(restored) == 1.0
+
+
+def test_permutations_are_datasketchs_bit_for_bit() -> None:
+    # Drawn without datasketch (no scipy import at run time), from the same RandomState stream.
+    from datasketch import MinHash
+
+    a, b = affine32_permutations()
+    reference = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    assert a.dtype == b.dtype == reference.dtype == np.uint32
+    assert (a == reference[0]).all() and (b == reference[1]).all()
+    other = MinHash(num_perm=64, seed=7, scheme=SCHEME).permutations
+    assert all((mine == theirs).all() for mine, theirs in zip(affine32_permutations(64, 7), other, strict=True))
+
+
+def test_the_jaccard_estimate_is_datasketchs() -> None:
+    from datasketch import MinHash
+
+    first, second = RELEASES["fine"], copies(RELEASES["fine"], "Tribune")[2]
+    ours = minhash(first).jaccard(minhash(second))  # type: ignore[union-attr,arg-type]
+    theirs = [
+        MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashvalues=minhash(text).hashvalues)  # type: ignore[union-attr]
+        for text in (first, second)
+    ]
+    assert 0 < ours < 1 and ours == theirs[0].jaccard(theirs[1])
+
+
+def test_the_runtime_path_imports_neither_datasketch_nor_scipy() -> None:
+    # scipy costs about 50 MB in each process that imports it: the crawl process and each worker.
+    code = (
+        "import sys, monitor.dedupe.similarity, pipelines.extract_worker, pipelines.near_duplicate\n"
+        "print(sorted(name for name in ('datasketch', 'scipy') if name in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
