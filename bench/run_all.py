@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -43,6 +44,22 @@ TARGETS = [
 ]
 
 
+def cluster_benchmark(quick: bool, json_arg: list[str]) -> list[list[str]]:
+    """bench_cluster.py, when its PostgreSQL and redis-server are there; else skipped, saying why."""
+    missing = [
+        name
+        for name, found in (
+            ("MONITOR_TEST_PG_URL", os.environ.get("MONITOR_TEST_PG_URL")),
+            ("redis-server", shutil.which("redis-server")),
+        )
+        if not found
+    ]
+    if missing:
+        print(f"bench_cluster.py skipped: no {' and no '.join(missing)} (cluster figures not measured)")
+        return []
+    return [["bench_cluster.py", *(["--quick"] if quick else []), *json_arg]]
+
+
 def benchmarks(quick: bool) -> list[list[str]]:
     json_arg = ["--json", str(RESULTS)]
     return [
@@ -52,6 +69,8 @@ def benchmarks(quick: bool) -> list[list[str]]:
         ["bench_newsplease.py", "--rounds", "1" if quick else "2", *json_arg],
         ["bench_e2e.py", *(["--pages", "2000", "--big-pages", "0"] if quick else []), *json_arg],
         ["bench_web.py", *(["--articles", "20000", "--requests", "20"] if quick else []), *json_arg],
+        ["bench_memory.py", *(["--quick"] if quick else []), *json_arg],
+        *cluster_benchmark(quick, json_arg),
     ]
 
 
