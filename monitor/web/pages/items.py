@@ -110,8 +110,11 @@ def _start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def list_query(filters: Filters) -> Select[Article]:
-    """Flagged articles under the facets; a copy whose original is flagged is folded under it."""
+def list_query(filters: Filters, dialect: str) -> Select[Article]:
+    """Flagged articles under the facets; a copy whose original is flagged is folded under it.
+
+    ``dialect``: the database's (``sqlite``, ``postgresql``), for the form of the copy test.
+    """
     since = _start(filters.since) if filters.since else None
     spec = ItemFilter(
         flagged=True,
@@ -129,7 +132,18 @@ def list_query(filters: Filters) -> Select[Article]:
             (Article.published_at < end) | (Article.published_at.is_(None) & (Article.fetched_at < end))
         )
     original = aliased(Article)
-    query = query.where(~exists().where(original.canonical_url == Article.duplicate_of, original.flagged.is_(True)))
+    if dialect == "sqlite":
+        # The copies of a flagged original as a set of ids, found from the few rows that have a
+        # duplicate_of (its index): an id outside it is decided without reading the article's row,
+        # so a search takes the ids that pass the facets from indexes alone (monitor.storage.search:
+        # 5 ms instead of 30 for the 20,000 flagged of the benchmark). PostgreSQL plans the NOT
+        # EXISTS as an anti-join, and this form as a subplan it costs high enough to go parallel
+        # (a facet page's ids 9 -> 18 ms at 100,000 articles).
+        copy = aliased(Article)
+        copied = exists().where(original.canonical_url == copy.duplicate_of, original.flagged.is_(True))
+        query = query.where(Article.id.not_in(select(copy.id).where(copy.duplicate_of.is_not(None), copied)))
+    else:
+        query = query.where(~exists().where(original.canonical_url == Article.duplicate_of, original.flagged.is_(True)))
     if not filters.hidden:
         query = query.where(~exists().where(Judgement.article_id == Article.id, Judgement.verdict == NOT_RELEVANT))
     return query
@@ -234,7 +248,7 @@ def find_stories(
 ) -> tuple[list[StoryView], bool, tuple[str, ...], list[str]]:
     """The stories of one page, whether a next page exists, the searched words, and problems to show."""
     size = web.settings.page_size
-    base = list_query(filters)
+    base = list_query(filters, session.get_bind().dialect.name)
     problems: list[str] = []
     words: tuple[str, ...] = ()
     if filters.q:
