@@ -7,11 +7,12 @@ Extraction is CPU-bound (trafilatura costs about 11 ms a page, a long PDF far mo
 block the Twisted reactor: no download, no parse and no other stage would run meanwhile. It runs
 in a process pool sized to the cores (``MONITOR_EXTRACT_WORKERS``, default ``os.cpu_count()``;
 0 runs it in the reactor thread, as ``monitor extract`` does). The workers are forked from a
-forkserver that has imported ``monitor.extraction`` only (and, for several workers, loaded the
-language model, ``SHARED_PRELOAD``), so they start cheaply and carry no copy of Scrapy, the
-matcher or the database engine. The pool is made at the first item: a crawl that
-finds nothing new (an unchanged rerun) starts no forkserver, no resource tracker and no worker,
-and this process imports the worker's module (lxml, numpy) only when it extracts.
+forkserver, not from this process, so they carry no copy of Scrapy, the matcher or the database
+engine; for several workers it has imported the worker module and loaded the language model
+(``forkserver_preload``), so they start cheaply and share those pages. The pool is made at the
+first item: a crawl that finds nothing new (an unchanged rerun) starts no forkserver, no
+resource tracker and no worker, and this process imports the worker's module (lxml, numpy) only
+when it extracts.
 
 Back-pressure: nothing here queues without bound. An item waits in the pool while its response
 is still "active" in Scrapy's scraper slot; once the bodies of active responses exceed
@@ -42,15 +43,22 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The forkserver imports the worker module (lxml, numpy; trafilatura, pypdf and py3langid are
-# imported at a worker's first document). With several workers it also loads the language model,
-# so that the workers share its pages instead of each loading a copy: a 2,000-page crawl tree with
-# 2 workers peaked at 521 MB PSS without, 475 MB with it (bench/bench_memory.py's crawl, 2 workers);
-# preloading the HTML and PDF extractors as well gave 472 MB, within the noise, so they are not.
-# With one worker the model would only be counted in two processes (a pool's PSS 109-120 MB either
-# way), so the worker then loads it itself, as before.
+# With several workers the forkserver imports the worker module (lxml, numpy; trafilatura and
+# py3langid are imported at a worker's first document, pypdf at its first PDF) and loads the
+# language model, so that the workers share those pages instead of each loading a copy: a
+# 2,000-page crawl tree with 2 workers peaked at 521 MB PSS without the model, 475 MB with it
+# (bench/bench_memory.py's crawl, 2 workers); preloading the HTML and PDF extractors as well gave
+# 472 MB, within the noise, so they are not. With one worker nothing is preloaded: there is no
+# second worker to share with, and the worker's writes (reference counts) copy most preloaded pages
+# anyway, so they were counted twice (1,500-page crawl tree, one worker: 345 MB PSS with the
+# worker module preloaded, forkserver 25 MB; 336 MB without, forkserver 7 MB).
 WORKER_PRELOAD = ["pipelines.extract_worker"]
 SHARED_PRELOAD = ["monitor.extraction.language_model"]
+
+
+def forkserver_preload(workers: int) -> list[str]:
+    """What the forkserver imports before it forks ``workers`` workers (see above)."""
+    return [*WORKER_PRELOAD, *SHARED_PRELOAD] if workers > 1 else []
 
 
 # Sent when the pool is made, i.e. at the crawl's first item. Later stages that build something
@@ -112,7 +120,7 @@ class ExtractStage:
         from pipelines.extract_worker import warm
 
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([*WORKER_PRELOAD, *(SHARED_PRELOAD if self.workers > 1 else [])])
+        context.set_forkserver_preload(forkserver_preload(self.workers))
         self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm)
         self.crawler.signals.send_catch_log(pool_started)
         return self.pool

@@ -11,7 +11,9 @@ from monitor.extraction.docx import looks_like_docx
 
 # trafilatura, pypdf and py3langid are imported in ``extract_document``, not here: the crawl
 # process imports this module for ``detect_kind`` and ``Extracted`` only, and leaves extraction to
-# its worker processes (40 MB and 0.3 s of start-up it need not pay).
+# its worker processes (40 MB and 0.3 s of start-up it need not pay). pypdf (with cryptography,
+# 11 MB) is imported only when a PDF comes: most crawls fetch none, and a worker would carry it
+# from its first document.
 
 PDF_SIGNATURE = b"%PDF-"
 # Binary types a news crawler meets and cannot read; skipped with a reason, never parsed as HTML.
@@ -77,7 +79,6 @@ def extract_document(
     """Extract one document; the feed's metadata fills what the page does not say."""
     from monitor.extraction.html import extract_html
     from monitor.extraction.language import detect_language
-    from monitor.extraction.pdf import extract_pdf
 
     fetched_at = fetched_at or datetime.now(UTC)
     kind = detect_kind(body, content_type)
@@ -86,6 +87,8 @@ def extract_document(
     declared: str | None = None
     page_date: datetime | None = None
     if kind == "pdf":
+        from monitor.extraction.pdf import extract_pdf
+
         pdf = extract_pdf(body)
         result = Extracted(kind, pdf.status, title=pdf.title, text=pdf.text, detail=pdf.detail)
     elif kind == "docx":

@@ -37,6 +37,17 @@ def test_the_worker_resets_its_caches_every_so_many_documents(monkeypatch) -> No
     assert resets == [extract_worker.CACHE_RESET_EVERY, 2 * extract_worker.CACHE_RESET_EVERY]
 
 
+def test_the_worker_returns_its_free_heap_after_a_large_page_only(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    trims: list[int] = []
+    monkeypatch.setattr(extract_worker, "trim_heap", lambda: trims.append(extract_worker._documents))
+    monkeypatch.setattr(extract_worker, "_documents", 0)
+    page = PAGE.read_bytes()
+    large = page.replace(b"</body>", b"<!-- " + b"x" * extract_worker.TRIM_AFTER_BYTES + b" --></body>")
+    for body in (page, large, page):
+        extract_worker.extract_and_sign((body, "https://edb.example/news/dpf_en", "text/html"), {})
+    assert trims == [2]
+
+
 def test_the_worker_module_imports_no_scrapy_twisted_or_matcher() -> None:
     code = (
         "import sys, pipelines.extract_worker as w; w.warm(); "
@@ -45,6 +56,23 @@ def test_the_worker_module_imports_no_scrapy_twisted_or_matcher() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_worker_imports_pypdf_only_when_a_pdf_comes() -> None:
+    # pypdf and cryptography are 11 MB a worker; an HTML-only crawl never needs them.
+    code = (
+        "import sys, pipelines.extract_worker as w\n"
+        "from monitor.demo_sites import SITES_ROOT\n"
+        "w.warm()\n"
+        f"page = open({str(PAGE)!r}, 'rb').read()\n"
+        "html, _ = w.extract_and_sign((page, 'https://edb.example/news/dpf_en', 'text/html'), {})\n"
+        "print(html.status, 'pypdf' in sys.modules, 'cryptography' in sys.modules)\n"
+        "pdf = (SITES_ROOT / 'regulator/documents/communique-acd-2026-11-03.pdf').read_bytes()\n"
+        "document, _ = w.extract_and_sign((pdf, 'https://regulator.example/c.pdf', 'application/pdf'), {})\n"
+        "print(document.kind, document.status, 'pypdf' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["ok", "False", "False", "pdf", "ok", "True"]
 
 
 def test_the_model_module_loads_the_restricted_model_without_the_full_table() -> None:
@@ -61,8 +89,9 @@ def test_the_model_module_loads_the_restricted_model_without_the_full_table() ->
     assert out.stdout.split() == ["1", "True", "True", "de"]
 
 
-def test_the_forkserver_preloads_the_model_and_extractors_only_for_several_workers(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # Shared by several workers it saves a copy each; with one it would be counted twice.
+def test_the_forkserver_preloads_the_worker_module_and_model_only_for_several_workers(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Shared by several workers it saves a copy each; with one, the worker's copy-on-write would
+    # leave it counted twice, so a single worker imports everything itself.
     import multiprocessing
 
     from scrapy.utils.test import get_crawler
@@ -79,5 +108,5 @@ def test_the_forkserver_preloads_the_model_and_extractors_only_for_several_worke
     monkeypatch.setattr(extract, "ProcessPoolExecutor", lambda *args, **kwargs: object())
     for workers in (1, 2):
         extract.ExtractStage(get_crawler(), workers)._start_pool()
-    assert preloads == [extract.WORKER_PRELOAD, [*extract.WORKER_PRELOAD, *extract.SHARED_PRELOAD]]
+    assert preloads == [[], [*extract.WORKER_PRELOAD, *extract.SHARED_PRELOAD]]
     assert "monitor.extraction.language_model" in extract.SHARED_PRELOAD
