@@ -45,10 +45,12 @@ test: install
 test-fast: install
 	$(PYTEST) -m "not e2e and not slow"
 
-# Both gates: the hand-written corpus, then the real-text corpus (both parts reported).
+# The gates: the matchers on the hand-written corpus and the real-text corpus (both parts reported),
+# then extraction on the AEB pages (eval/score_extraction.py).
 eval: install
 	$(BIN)/python eval/score.py
 	$(BIN)/python eval/score_real.py
+	$(BIN)/python eval/score_extraction.py
 
 bench: install
 	$(BIN)/python bench/run_all.py
