@@ -75,11 +75,12 @@ def run_crawl(
     if dry_run:
         options.pop("command", None)
         return preview_crawl(config, spider_cls, spider_kwargs, **options)
-    from monitor.cluster.keys import all_keys, spider_keys
+    from monitor.cluster.keys import all_keys, release_suffix_list, spider_keys
     from monitor.storage.engine import make_engine
     from monitor.storage.lock import crawl_locks
 
     keys = spider_keys(spider_kwargs)
+    release_suffix_list()
     # The crawl's one engine: the locks first, then (``_run_crawl``) the database opened on it.
     engine = make_engine(config.database_url)
     try:

@@ -436,6 +436,7 @@ class MonitorSpider(scrapy.Spider):
         yield self.document_item(response)
         if page is not None:
             yield from self.cited_documents(page, source)
+            release_text(page)
 
     def document_was_a_page(self, response: Response) -> Iterator[DocumentItem | scrapy.Request]:
         """A link taken for a document answered with a page that is no article either: not stored
@@ -511,3 +512,15 @@ def _gated(url: str) -> bool:
 def _header(response: Response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
+
+
+def release_text(response: TextResponse) -> None:
+    """Forget the page's decoded text that Scrapy caches on the response (``response.text``).
+
+    Scrapy keeps a response until the pipeline is done with every item of its callback, and an
+    article's item waits for the extraction worker, which gets the body bytes; the decoded copy
+    (two to four times the body for a page that is not ASCII) would wait beside it for nothing.
+    A later ``response.text`` decodes the body again.
+    """
+    if getattr(response, "_cached_ubody", None) is not None:
+        response._cached_ubody = None

@@ -27,6 +27,15 @@ def _extractor() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+def release_suffix_list() -> None:
+    """Drop the parsed public suffix list (~5 MB of Python objects, rebuilt if a key is asked again).
+
+    A crawl process needs it only for its keys, before the crawl starts; freed then, the memory
+    is reused by what the crawl builds next (the matcher) instead of staying beside it.
+    """
+    _extractor.cache_clear()
+
+
 def host_key(host: str) -> str:
     """The politeness key of a host name or address (lower-cased, no port)."""
     host = host.strip().lower().rstrip(".")

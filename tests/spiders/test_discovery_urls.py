@@ -203,6 +203,9 @@ def test_an_article_page_fetches_what_it_cites(spider: SourceSpider) -> None:
     assert isinstance(produced[0], DocumentItem)
     cited = [r for r in produced if isinstance(r, scrapy.Request)]
     assert [(r.url, r.meta["found_on"]) for r in cited] == [(f"{BASE}/files/annex.pdf", url)]
+    # Its decoded text is not kept while the item waits for extraction (the item has the body).
+    assert response._cached_ubody is None
+    assert "Annex" in response.text
 
 
 def test_a_page_past_the_last_one_ends_the_paging_quietly(spider: SourceSpider) -> None:

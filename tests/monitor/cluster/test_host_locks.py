@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from monitor.cluster.keys import host_key, source_keys, url_key
+from monitor.cluster import keys
+from monitor.cluster.keys import host_key, release_suffix_list, source_keys, url_key
 from monitor.config.schema import Source
 from monitor.errors import AlreadyRunning
 from monitor.storage.engine import make_engine
@@ -64,6 +65,13 @@ def test_keys_are_registrable_domains_or_bare_hosts() -> None:
         }
     )
     assert source_keys(source) == {"europa.eu", "example.org"}
+
+
+def test_the_suffix_list_is_dropped_once_a_crawl_has_its_keys_and_rebuilt_if_asked_again() -> None:
+    assert url_key("https://www.edpb.europa.eu/") == "europa.eu"
+    release_suffix_list()
+    assert keys._extractor.cache_info().currsize == 0
+    assert url_key("https://ico.org.uk/feed") == "ico.org.uk"
 
 
 def test_a_crawl_gets_the_free_keys_and_is_told_who_holds_the_others(
