@@ -7,6 +7,8 @@ puts engine, connection check and schema together.
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from monitor.errors import ConfigError, DatabaseUnavailable
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine.interfaces import DBAPIConnection
+    from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
     from sqlalchemy.pool import ConnectionPoolEntry
 
 log = logging.getLogger(__name__)
@@ -29,11 +31,33 @@ SQLITE_BUSY_TIMEOUT_MS = 15000
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    set_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def set_wal(cursor: DBAPICursor, timeout: float = SQLITE_BUSY_TIMEOUT_MS / 1000) -> None:
+    """``PRAGMA journal_mode=WAL``, retried while SQLite answers "database is locked".
+
+    WAL is a property of the file, set by its first connection; a second process opening a new
+    database while the first one converts it can be refused at once, without SQLite's busy handler
+    (two ``monitor run`` started together on a new file: one died with "database is locked" before
+    it reached the crawl lock that would have told it "already running"). Waiting as the busy
+    timeout would lets it go on.
+    """
+    deadline = time.monotonic() + timeout
+    delay = 0.01
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -82,4 +106,4 @@ def check_connection(engine: Engine) -> None:
         raise DatabaseUnavailable(f"database {url}: {first_line(exc)}") from exc
 
 
-__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "check_connection", "first_line", "make_engine"]
+__all__ = ["SQLITE_BUSY_TIMEOUT_MS", "check_connection", "first_line", "make_engine", "set_wal"]
