@@ -394,6 +394,22 @@ def _gdprhub_parse(md: str) -> tuple[str, str, str, bool] | None:
     return title, text, (law.group(1) if law else ""), court
 
 
+# Round 2 (2026-12-02, labels/gdprhub2.tsv): the case summaries not sampled above that name two
+# different cues of state access, AI systems, third countries or cloud providers: more real
+# positives for government_access and ai_regulation, and GDPR cases that look like them.
+GDPRHUB_CUE2 = re.compile(
+    r"\b(police|law enforcement|intelligence service\w*|security service\w*|Article 48|artificial intelligence"
+    r"|AI system\w*|facial recognition|biometric|United States|U\.S\.|third countr\w*|cloud|Microsoft|Google|Meta"
+    r"|ChatGPT|OpenAI|data retention|surveillance)\b",
+    re.I,
+)
+
+
+def _gdprhub_round2(d: dict) -> bool:
+    cues = {m.group(0).lower() for m in GDPRHUB_CUE2.finditer(d["title"] + " " + d["text"])}
+    return len(cues) >= 2
+
+
 def load_gdprhub(r: Repo) -> list[dict]:
     paths = [p for p in r.ls("fast_scrape/machine_translations_md_clean/") if p.endswith(".md")]
     blobs = r.read_many(paths)
@@ -504,7 +520,41 @@ def take_articlemd(items: list[dict]) -> list[dict]:
     got += sample(by["other"], 200, "articlemd:o")
     ids = {d["id"] for d in got}
     got += [d for d in items if d["id"] not in ids and ARTICLEMD_STATE_TITLE.search(d["title"])]
+    ids = {d["id"] for d in got}
+    got += [dict(d, round=2) for d in items if d["id"] not in ids and _articlemd_round2(d)]
     return sorted(got, key=lambda d: d["id"])
+
+
+# Round 2 (2026-12-02, labels/articlemd2.tsv): the articles not taken above that name state access,
+# surveillance or platform law twice, or whose headline pairs a state actor with a privacy cue (and
+# the reverse). More real positives of the weakest topic (government_access), and the hard
+# negatives that sit next to them (police warnings, NSA security advisories, spyware patches).
+ARTICLEMD_CUE2 = re.compile(
+    r"\b(surveillance|spyware|lawful|wiretap\w*|intercept(ion|ed)|facial recognition|NSO|Pegasus|FISA"
+    r"|law enforcement access|subpoena\w*|warrant|privacy (law|bill|regulat\w*)|data protection|antitrust"
+    r"|censorship|content moderation|online harms|app store|encryption)\b",
+    re.I,
+)
+ARTICLEMD_ACTOR = re.compile(
+    r"\b(law enforcement|police|FBI|NSA|GCHQ|intelligence (agenc|service|communit)|government|ministry|regulator"
+    r"|watchdog|lawmakers|Congress|Senate|Parliament|court|judge|bill|legislation|law|authorities|state-sponsored"
+    r"|Commission)\b",
+    re.I,
+)
+ARTICLEMD_PRIVACY = re.compile(
+    r"(surveil|spyware|intercept|encrypt|backdoor|privacy|facial recognition|censor|personal data|user data"
+    r"|data protection|ban)",
+    re.I,
+)
+
+
+def _articlemd_round2(d: dict) -> bool:
+    lead = d["title"] + "\n" + d["text"][:700]
+    return bool(
+        len(ARTICLEMD_CUE2.findall(d["title"] + " " + d["text"])) >= 2
+        or (ARTICLEMD_ACTOR.search(d["title"]) and ARTICLEMD_PRIVACY.search(lead))
+        or (ARTICLEMD_PRIVACY.search(d["title"]) and ARTICLEMD_ACTOR.search(lead))
+    )
 
 
 def _front_matter(blob: bytes) -> tuple[str, str] | None:
@@ -640,7 +690,9 @@ def take(key: str, items: list[dict]) -> list[dict]:
     if key == "gdprhub" and n is not None:
         first = [d for d in items if d.get("source_label") == "transfer"]
         rest = [d for d in items if d.get("source_label") != "transfer"]
-        return sample(first, n, key + ":t") + sample(rest, max(0, n - min(n, len(first))), key)
+        got = sample(first, n, key + ":t") + sample(rest, max(0, n - min(n, len(first))), key)
+        ids = {d["id"] for d in got}
+        return got + [dict(d, round=2) for d in items if d["id"] not in ids and _gdprhub_round2(d)]
     return sample(items, n, key)
 
 
@@ -671,13 +723,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'gdprxiv':10s} read {len(got):5d} kept {len(got):5d}", file=sys.stderr)
         all_items.extend(got)
 
+    # Earlier rounds win a duplicate, so that adding items never drops or renames one already labelled.
     seen, uniq = set(), []
-    for d in sorted(all_items, key=lambda d: d["id"]):
+    for d in sorted(all_items, key=lambda d: (d.pop("round", 1), d["id"])):
         k = norm_key(d)
         if k in seen or not d["text"]:
             continue
         seen.add(k)
         uniq.append(d)
+    uniq.sort(key=lambda d: d["id"])
 
     with open(args.out, "w", encoding="utf-8") as f:
         for d in uniq:
