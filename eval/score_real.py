@@ -102,6 +102,7 @@ def load() -> list[dict]:
         article["on_topic"] = label["on_topic"] == "1"
         article["topics"] = [t for t in label["topics"].split(",") if t]
         article["countries"] = [c for c in label["countries"].split(",") if c]
+        article["borderline"] = label.get("note", "").startswith("borderline")
         article["part"] = part_of(article["id"])
         items.append(article)
     if labels:
@@ -122,6 +123,9 @@ def measure(items: list[dict], matcher: Matcher) -> dict[str, dict]:
     for part in ("tune", "test", "all"):
         chosen = [item for item in items if part == "all" or item["part"] == part]
         flags, topics, countries = Counts(), Counts(), Counts()
+        # The same flags over the items whose reader did not call them borderline: how much of the
+        # error sits where readers themselves hesitate (reported, not gated).
+        clear = Counts()
         per_language: dict[str, Counts] = defaultdict(Counts)
         per_dataset: dict[str, Counts] = defaultdict(Counts)
         per_topic: dict[str, Counts] = defaultdict(Counts)
@@ -133,6 +137,8 @@ def measure(items: list[dict], matcher: Matcher) -> dict[str, dict]:
             got = {"on_topic"} if flagged else set()
             for counts in (flags, per_language[item["lang"]], per_dataset[item["source_dataset"]]):
                 counts.add(item["id"], expected, got)
+            if not item["borderline"]:
+                clear.add(item["id"], expected, got)
             positives[item["lang"]] += item["on_topic"]
             fired = {t["topic"] for t in result["topics"]}
             topics.add(item["id"], set(item["topics"]), fired)
@@ -144,6 +150,8 @@ def measure(items: list[dict], matcher: Matcher) -> dict[str, dict]:
             "items": len(chosen),
             "on_topic": sum(item["on_topic"] for item in chosen),
             "flags": flags,
+            "clear_flags": clear,
+            "borderline": sum(item["borderline"] for item in chosen),
             "topics": topics,
             "countries": countries,
             "per_language": dict(per_language),
@@ -180,6 +188,7 @@ def report(by_part: dict[str, dict], parts: list[str]) -> None:
         part = by_part[name]
         print(f"{name} part: {part['items']} items, {part['on_topic']} on topic")
         print(_row("flags", part["flags"]))
+        print(_row(f"flags without the {part['borderline']} borderline calls", part["clear_flags"]))
         print(_row("jurisdictions (countries, on-topic items)", part["countries"]))
         for language, counts in sorted(part["per_language"].items()):
             print(_row(f"language {language}", counts, f"  [{part['positives'].get(language, 0)} on topic]"))
