@@ -43,6 +43,12 @@ REPOS = {
     "articlemd": ("bertmad3400+articleMD", "94d264b07d8be5160c637d6b1d8d46d28bfcd6be"),
     "simpleanalytics": ("simpleanalytics+blog", "aba0a769fed351035c23adb75c3fba0fba36d0db"),
     "safespring": ("safespring+web", "8159f9fe584b49f93496f1a58c994a3efa02459a"),
+    # round 3 (2026-12-02): blogs of a sovereign-cloud project, an EU analytics vendor and two
+    # technologists writing in German and Dutch (labels/round3.tsv)
+    "scs": ("SovereignCloudStack+website", "5ee35411fd917fee0d7e2f84687caaa8b1563a5c"),
+    "plausible": ("plausible+website", "cee14c92ab3134ba0efaeaf328904be9da8f4692"),
+    "isotopp": ("isotopp+isotopp.github.io", "06217f42c2b20f104d3afc95f31b40883a422889"),
+    "alpernl": ("alper+alpernl", "f1746b100ea46e594b9d2dc1e24c85b116418cb3"),
 }
 
 # how many items to take from each dataset (None = all)
@@ -57,6 +63,10 @@ CAPS = {
     "articlemd": None,  # policy-cue articles all, plus fixed samples of the rest (see take_articlemd)
     "simpleanalytics": None,  # all 69 posts
     "safespring": None,  # all English blog posts
+    "scs": None,  # every de/en post but release notes and advisories
+    "plausible": None,  # every post and article but tool pages
+    "isotopp": None,  # German posts: all with a topic cue + 60 sampled (load_isotopp)
+    "alpernl": None,  # Dutch posts: all with a topic cue + 60 sampled (load_alpernl)
 }
 
 
@@ -669,6 +679,257 @@ def load_gdprxiv(root: Path = GDPRXIV_DIR) -> list[dict]:
     return out
 
 
+# ---------------------------------------------------------------- round 3
+
+# Loader for the Sovereign Cloud Stack (OSBA, Germany) website blog: SovereignCloudStack/website.
+# Posts are Jekyll Markdown under _i18n/{de,en}/_posts/{blog,announcements}/. Untranslated German
+# entries are symlinks to the English file (their blob is a path, not front matter) and are skipped.
+# Selection rule (fewer than 250 posts, so no sampling): every post in de or en, except
+# release announcements (release<N>, *-upcoming, osism-7-1-0), security advisories
+# (CVE notices, advisory-*, bind9-DoS, CPU-leak notices) and bodies under 200 chars;
+# the language is the folder's, checked against a stopword count (a post in de/ written in English is kept as en).
+
+
+SCS_SKIP = re.compile(r"release\d|release\d-upcoming|osism-7-1-0|cve-|advisory-|bind9-dos|cpu-leaks|cpu-vulns", re.I)
+_SCS_DE = re.compile(r"\b(und|der|die|das|nicht|mit|für|wir|ist|eine|auch|werden)\b", re.I)
+_SCS_EN = re.compile(r"\b(and|the|with|for|we|is|are|this|that|not|will)\b", re.I)
+
+
+def load_scs(r) -> list[dict]:
+    paths = [p for lang in ("de", "en") for p in r.ls(f"_i18n/{lang}/_posts/") if p.endswith(".md")]
+    blobs = r.read_many(paths)
+    out, seen = [], set()
+    for p in paths:
+        slug = Path(p).stem
+        if SCS_SKIP.search(slug):
+            continue
+        parsed = _front_matter(blobs.get(p, b""))
+        if parsed is None:
+            continue
+        front, body = parsed
+        t = re.search(r'^title:\s*["\']?(.*?)["\']?\s*$', front, re.M)
+        body = re.sub(r"\{%.*?%\}", " ", body, flags=re.S)
+        body = _markdown_to_text(body)
+        if len(body.strip()) < 200:
+            continue
+        lang = p.split("/")[1]
+        if lang == "de" and len(_SCS_EN.findall(body)) > len(_SCS_DE.findall(body)):
+            lang = "en"
+        key = f"{lang}/{slug}"
+        if key in seen:
+            continue
+        seen.add(key)
+        kind = p.split("/")[3]
+        url = "https://scs.community/" + ("de/" if lang == "de" else "") + slug[11:]
+        out.append(
+            item(
+                f"scs:{key}",
+                lang,
+                t.group(1) if t else slug,
+                body,
+                "Sovereign Cloud Stack blog",
+                url,
+                "tech",
+                "announcement" if kind == "announcements" else "blog",
+            )
+        )
+    return out
+
+
+# Loader for the Plausible Analytics (Estonia/EU) website: plausible/website.
+# Blog posts (_posts/*.md) and marketing articles (_articles/*.md), Jekyll Markdown, all English.
+# Selection rule (fewer than 250 files, so no sampling): every blog post and every article except
+# interactive tool pages (calculators, UTM builder/checker, tools index, any page opening with the
+# "All tools" back-link), the feature list and the data-policy page; monthly "recap" build logs are
+# kept (real prose); bodies under 200 chars are skipped.
+
+
+PLAUSIBLE_SKIP = re.compile(r"calculator|^utm-|^tools$|^features$|^data_policy$")
+
+
+def _plausible_field(front: str, key: str) -> str | None:
+    """A YAML scalar that may be folded over indented continuation lines."""
+    m = re.search(rf"^{key}:[ \t]*(.*(?:\n[ \t]+\S.*)*)", front, re.M)
+    if not m:
+        return None
+    v = " ".join(x.strip() for x in m.group(1).split("\n")).strip()
+    if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
+        v = v[1:-1]
+    return v or None
+
+
+def load_plausible(r) -> list[dict]:
+    paths = [p for d in ("_posts/", "_articles/") for p in r.ls(d) if p.endswith(".md")]
+    blobs = r.read_many(paths)
+    out = []
+    for p in paths:
+        stem = Path(p).stem
+        is_post = p.startswith("_posts/")
+        if not is_post and PLAUSIBLE_SKIP.search(stem):
+            continue
+        parsed = _front_matter(blobs.get(p, b""))
+        if parsed is None:
+            continue
+        front, body = parsed
+        body = re.sub(r"\{%.*?%\}", " ", body, flags=re.S)
+        body = _markdown_to_text(body)
+        if len(body.strip()) < 200 or body.lstrip().startswith("\u2190 All tools"):
+            continue
+        title = _plausible_field(front, "title") or stem
+        if is_post:
+            slug = _plausible_field(front, "slug") or stem[11:]
+            url = "https://plausible.io/blog/" + slug
+            key = stem
+        else:
+            perm = _plausible_field(front, "permalink") or "/" + stem
+            url = "https://plausible.io" + perm
+            key = "article/" + stem
+        out.append(
+            item(
+                f"plausible:{key}",
+                "en",
+                title,
+                body,
+                "Plausible Analytics blog",
+                url,
+                "tech",
+                "blog" if is_post else "vendor article",
+            )
+        )
+    return out
+
+
+# isotopp/isotopp.github.io: Kristian Köhntopp's blog (Hugo, content/posts/<date-slug>/index.md, tags lang_de/lang_en).
+# Only the posts tagged lang_de are taken (a few of them are in English: lang is set by a
+# function-word count). Selection rule: every German post whose title or text has a topic cue
+# (ISOTOPP_CUE: DSGVO/GDPR, Safe Harbor, Privacy Shield, Schrems, Angemessenheit, Drittland, Datenübermittlung,
+# (digitale) Souveränität, Vorratsdatenspeicherung, Staats-/Bundestrojaner, Quellen-TKÜ, Online-Durchsuchung,
+# Überwachung, Geheimdienst, BND, NSA, Verfassungsschutz, Chatkontrolle, Netzsperren, NetzDG, Uploadfilter,
+# Leistungsschutzrecht, DSA/DMA, CLOUD Act, Kryptoverbot/Crypto Wars, Gesichtserkennung, Bestandsdaten), plus a
+# seeded sample (random.Random("20240610:isotopp")) of 60 of the other German posts as negatives.
+# Posts under 200 characters of text are skipped.
+
+
+ISOTOPP_CUE = re.compile(
+    r"(DSGVO|Datenschutz-?grundverordnung|\bGDPR\b|Safe Harbou?r|Privacy Shield|Schrems|Angemessenheits"
+    r"|Drittl(and|änder)"
+    r"|Daten(ü|ue)bermittlung|Datentransfer|Souver(ä|ae)nit(ä|ae)t|souver(ä|ae)ne|Vorratsdatenspeicherung|\bVDS\b"
+    r"|(Staats|Bundes)trojaner|Quellen-?TK(Ü|UE)|Online-?Durchsuchung|(Ü|Ue)berwachung|Geheimdienst|\bBND\b|\bNSA\b"
+    r"|Verfassungsschutz|Chat-?kontrolle|Netzsperre|Zugangserschwerung|NetzDG|Netzwerkdurchsetzung|Uploadfilter"
+    r"|Leistungsschutzrecht|Digital Services Act|Digital Markets Act|CLOUD Act|Kryptoverbot|Crypto ?Wars"
+    r"|Gesichtserkennung|Bestandsdaten|Lawful Interception|Snowden|PRISM)",
+    re.I,
+)
+
+
+_DE_WORDS = re.compile(r"\b(der|die|und|das|ist|nicht|ein|eine|mit|auf|sich|dass|daß)\b", re.I)
+_EN_WORDS = re.compile(r"\b(the|and|is|of|to|that|with|this|are|for)\b", re.I)
+
+
+def _isotopp_lang(text: str) -> str:
+    """Some posts tagged lang_de are in English: decide by counting common function words."""
+    return "de" if len(_DE_WORDS.findall(text)) >= len(_EN_WORDS.findall(text)) else "en"
+
+
+def load_isotopp(r) -> list[dict]:
+    paths = [p for p in r.ls("content/posts/") if p.endswith("/index.md")]
+    blobs = r.read_many(paths)
+    cued, rest = [], []
+    for p in paths:
+        parsed = _front_matter(blobs[p])
+        if parsed is None:
+            continue
+        front, body = parsed
+        if "lang_de" not in front:
+            continue
+        t = re.search(r"^title:\s*(.*?)\s*$", front, re.M)
+        title = t.group(1).strip() if t else Path(p).parent.name
+        if len(title) >= 2 and title[0] == title[-1] and title[0] in "\"'":
+            title = title[1:-1].replace('\\"', '"')
+        body = re.sub(r"\{\{[<%].*?[>%]\}\}", " ", body, flags=re.S)
+        body = re.sub(r"```.*?```", " ", body, flags=re.S)
+        body = _markdown_to_text(body)
+        if len(clean(body)) < 200:
+            continue
+        slug = Path(p).parent.name
+        # the old Jekyll URL kept as a Hugo alias (redirects to the post); None when the post has no alias
+        alias = re.search(r"^aliases:\s*\n\s*-\s*(\S+)", front, re.M)
+        d = item(
+            f"isotopp:{slug}",
+            _isotopp_lang(body),
+            title,
+            body,
+            "Kristian Köhntopp blog (Die wunderbare Welt von Isotopp)",
+            ("https://blog.koehntopp.info" + alias.group(1)) if alias else None,
+            "tech",
+            "cue" if ISOTOPP_CUE.search(title + " " + body) else "sample",
+        )
+        (cued if d["source_label"] == "cue" else rest).append(d)
+    rest.sort(key=lambda d: d["id"])
+    neg = random.Random("20240610:isotopp").sample(rest, min(60, len(rest)))
+    return sorted(cued + neg, key=lambda d: d["id"])
+
+
+# alper/alpernl: Alper Çuğun's blog (Hugo, content/posts/<slug>/index.md, 2004-), posts in Dutch and English.
+# Only Dutch posts are taken (language decided by a function-word count: at least 5, and more
+# Dutch than English function words).
+# Selection rule: every Dutch post whose title or text has a topic cue (ALPERNL_CUE: AVG/GDPR, privacy(wet), Privacy
+# Shield, Safe Harbor, Schrems, adequaat, doorgifte, soevereiniteit, dataretentie/bewaarplicht, sleepwet/Wiv, AIVD/MIVD,
+# NSA, Snowden, surveillance, aftappen/afluisteren, cameratoezicht, gezichtsherkenning, encryptie, DSA/DMA, AI Act,
+# CLOUD Act, Bits of Freedom, Autoriteit Persoonsgegevens/CBP), plus a seeded sample (random.Random("20240610:alpernl"))
+# of 60 other Dutch posts as negatives. Posts under 200 characters of text are skipped.
+
+
+ALPERNL_CUE = re.compile(
+    r"(\bAVG\b|GDPR|privacy|Privacy Shield|Safe Harbou?r|Schrems|adequa|doorgifte|soevereiniteit|sovereign"
+    r"|dataretentie|bewaarplicht|sleepwet|\bWiv\b|\bAIVD\b|\bMIVD\b|\bNSA\b|Snowden|surveillance|aftap|afluister"
+    r"|cameratoezicht|gezichtsherkenning|encryptie|Digital Services Act|Digital Markets Act|\bDSA\b|\bDMA\b|AI Act"
+    r"|CLOUD Act|Bits of Freedom|Autoriteit Persoonsgegevens|College bescherming persoonsgegevens|\bCBP\b)",
+    re.I,
+)
+_NL_WORDS = re.compile(r"\b(de|het|een|en|niet|van|dat|is|op|voor|met)\b", re.I)
+_EN_WORDS = re.compile(r"\b(the|and|is|of|to|that|with|this|are|for)\b", re.I)
+
+
+def load_alpernl(r) -> list[dict]:
+    paths = [p for p in r.ls("content/posts/") if p.endswith(".md")]
+    blobs = r.read_many(paths)
+    cued, rest = [], []
+    for p in paths:
+        parsed = _front_matter(blobs[p])
+        if parsed is None:
+            continue
+        front, body = parsed
+        nl_words = len(_NL_WORDS.findall(body))
+        if nl_words < 5 or nl_words <= len(_EN_WORDS.findall(body)):
+            continue
+        t = re.search(r"^title:\s*(.*?)\s*$", front, re.M)
+        slug = Path(p).parent.name if p.endswith("/index.md") else Path(p).stem
+        title = t.group(1).strip() if t else slug
+        if len(title) >= 2 and title[0] == title[-1] and title[0] in "\"'":
+            title = title[1:-1].replace('\\"', '"')
+        body = re.sub(r"\{\{[<%].*?[>%]\}\}", " ", body, flags=re.S)
+        body = _markdown_to_text(body)
+        if len(clean(body)) < 200:
+            continue
+        if not title.strip():  # a few posts have an empty title: use the first sentence
+            title = first_sentence(clean(body))
+        d = item(
+            f"alpernl:{slug}",
+            "nl",
+            title,
+            body,
+            "Alper Çuğun blog (alper.nl)",
+            f"https://alper.nl/posts/{slug}/",  # hugo.yaml permalinks: posts: /posts/:contentbasename/
+            "tech",
+            "cue" if ALPERNL_CUE.search(title + " " + body) else "sample",
+        )
+        (cued if d["source_label"] == "cue" else rest).append(d)
+    rest.sort(key=lambda d: d["id"])
+    neg = random.Random("20240610:alpernl").sample(rest, min(60, len(rest)))
+    return sorted(cued + neg, key=lambda d: d["id"])
+
+
 LOADERS = {
     "gnad10k": load_gnad10k,
     "fakebr": load_fakebr,
@@ -680,6 +941,10 @@ LOADERS = {
     "articlemd": load_articlemd,
     "simpleanalytics": load_simpleanalytics,
     "safespring": load_safespring,
+    "scs": load_scs,
+    "plausible": load_plausible,
+    "isotopp": load_isotopp,
+    "alpernl": load_alpernl,
 }
 
 
