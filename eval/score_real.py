@@ -61,6 +61,9 @@ DATASET_JURISDICTION = {
     "Fake.br-Corpus (true)": "BR",
     "THUCNews headlines (test split)": "CN",
     "DICE Italian Crime News (Gazzetta di Modena)": "IT",
+    "Kristian Köhntopp blog (Die wunderbare Welt von Isotopp)": "DE",
+    "Alper Çuğun blog (alper.nl)": "NL",
+    "Sovereign Cloud Stack blog": "DE",
 }
 
 
