@@ -49,6 +49,9 @@ REPOS = {
     "plausible": ("plausible+website", "cee14c92ab3134ba0efaeaf328904be9da8f4692"),
     "isotopp": ("isotopp+isotopp.github.io", "06217f42c2b20f104d3afc95f31b40883a422889"),
     "alpernl": ("alper+alpernl", "f1746b100ea46e594b9d2dc1e24c85b116418cb3"),
+    # round 4 (2026-12-02): privacy-tool makers' blogs (labels/round4.tsv)
+    "privacyguides": ("privacyguides+privacyguides.org", "45d7263305dce3ba354dfd37079ecc24f3dd8427"),
+    "cryptpad": ("cryptpad+blog", "915e0dc847e6ebf989e0e15a5a4c6eb36c4675cb"),
 }
 
 # how many items to take from each dataset (None = all)
@@ -67,6 +70,8 @@ CAPS = {
     "plausible": None,  # every post and article but tool pages
     "isotopp": None,  # German posts: all with a topic cue + 60 sampled (load_isotopp)
     "alpernl": None,  # Dutch posts: all with a topic cue + 60 sampled (load_alpernl)
+    "privacyguides": None,  # every post but job ads
+    "cryptpad": None,  # every en/fr post but job ads
 }
 
 
@@ -930,6 +935,112 @@ def load_alpernl(r) -> list[dict]:
     return sorted(cued + neg, key=lambda d: d["id"])
 
 
+# ---------------------------------------------------------------- round 4
+
+# Loaders for two privacy-tool makers' blogs (search area: privacy and security tool makers):
+#  - privacyguides/privacyguides.org: the Privacy Guides articles/blog, blog/posts/*.md (MkDocs Material
+#    blog, English). Licence: CC BY-SA 4.0 (LICENSE).
+#  - cryptpad/blog: the CryptPad (XWiki SAS, France) blog, posts/*.md (Eleventy, English and French via
+#    `lang: fr`). No licence stated.
+# Selection rule (each repo has fewer than 250 posts, so no sampling): every post in en/fr with at least
+# 200 chars of prose, except job ads (privacyguides job-openings, cryptpad Join-the-team).
+
+
+PRIVACYGUIDES_SKIP = {"job-openings"}
+CRYPTPAD_SKIP = {"Join-the-team"}
+
+
+def _strip_md(body: str) -> str:
+    body = re.sub(r"<!--.*?-->", " ", body, flags=re.S)
+    body = re.sub(r"\{%.*?%\}|\{\{.*?\}\}", " ", body, flags=re.S)
+    body = re.sub(
+        r'^\s*(!!!|\?\?\?\+?)[ \w-]*?(?:"(.*?)")?\s*$', lambda m: m.group(2) or "", body, flags=re.M
+    )  # admonition heads
+    body = re.sub(r"\{[ .#][^}\n]*\}", "", body)  # attribute lists { .md-button }
+    body = re.sub(r"\{\s*(?:align|width|loading|itemprop|class)=[^}\n]*\}", "", body)  # {align=right ...}
+    body = re.sub(r":(?:material|octicons|simple|fontawesome|flag)[-_][\w-]+:", "", body)  # MkDocs icon shortcodes
+    body = re.sub(r"^\s*\[\^?[\w-]+\]:\s*\S+.*$", "", body, flags=re.M)  # link reference definitions
+    return _markdown_to_text(body)
+
+
+def _fm(blob: bytes):
+    """_front_matter after dropping a UTF-8 BOM, CRLF line ends and trailing blanks after the
+    closing --- (several CryptPad posts have them)."""
+    if blob.startswith(b"\xef\xbb\xbf"):
+        blob = blob[3:]
+    blob = re.sub(rb"(?m)^---[ \t]+$", b"---", blob.replace(b"\r\n", b"\n"))  # "--- " closers
+    return _front_matter(blob)
+
+
+def load_privacyguides(r) -> list[dict]:
+    paths = [p for p in r.ls("blog/posts/") if p.endswith(".md")]
+    blobs = r.read_many(paths)
+    out = []
+    for p in paths:
+        stem = Path(p).stem
+        if stem in PRIVACYGUIDES_SKIP:
+            continue
+        parsed = _fm(blobs.get(p, b""))
+        if parsed is None:
+            continue
+        front, body = parsed
+        m = re.search(r"^#\s+(.+)$", body, re.M)
+        ft = re.search(r"^title:\s*(.*?)\s*$", front, re.M)
+        title = m.group(1).strip() if m else stem
+        if m:
+            body = body[: m.start()] + body[m.end() :]
+        elif ft and ft.group(1):
+            title = ft.group(1).strip().strip("\"'")
+        text = _strip_md(body)
+        if len(text.strip()) < 200:
+            continue
+        d = re.search(r"created:\s*(\d{4})-(\d{2})-(\d{2})", front)
+        url = f"https://www.privacyguides.org/articles/{d.group(1)}/{d.group(2)}/{d.group(3)}/{stem}/" if d else None
+        cat = re.search(r"^categories:\s*\n\s*-\s*(.+)$", front, re.M)
+        out.append(
+            item(
+                f"privacyguides:{stem}",
+                "en",
+                title,
+                text,
+                "Privacy Guides articles",
+                url,
+                "tech",
+                "blog: " + cat.group(1).strip().lower() if cat else "blog",
+            )
+        )
+    return out
+
+
+def load_cryptpad(r) -> list[dict]:
+    paths = [p for p in r.ls("posts/") if p.endswith(".md")]
+    blobs = r.read_many(paths)
+    out = []
+    for p in paths:
+        stem = Path(p).stem
+        if stem in CRYPTPAD_SKIP:
+            continue
+        parsed = _fm(blobs.get(p, b""))
+        if parsed is None:
+            continue
+        front, body = parsed
+        lang = re.search(r"^lang:\s*(\w+)", front, re.M)
+        lang = lang.group(1).lower() if lang else "en"
+        if lang not in {"en", "de", "fr", "nl", "es", "it", "pt", "zh"}:
+            continue
+        t = re.search(r"^title:\s*(.*?)\s*$", front, re.M)
+        title = t.group(1).strip() if t else stem
+        if len(title) >= 2 and title[0] == title[-1] and title[0] in "\"'":
+            title = title[1:-1]
+        text = _strip_md(body)
+        if len(text.strip()) < 200:
+            continue
+        d = re.search(r"^date:\s*(\d{4})-(\d{2})-(\d{2})", front, re.M)
+        url = f"https://blog.cryptpad.org/{d.group(1)}/{d.group(2)}/{d.group(3)}/{stem}/" if d else None
+        out.append(item(f"cryptpad:{stem}", lang, title, text, "CryptPad blog", url, "tech", "blog"))
+    return out
+
+
 LOADERS = {
     "gnad10k": load_gnad10k,
     "fakebr": load_fakebr,
@@ -945,6 +1056,8 @@ LOADERS = {
     "plausible": load_plausible,
     "isotopp": load_isotopp,
     "alpernl": load_alpernl,
+    "privacyguides": load_privacyguides,
+    "cryptpad": load_cryptpad,
 }
 
 
