@@ -52,6 +52,8 @@ REPOS = {
     # round 4 (2026-12-02): privacy-tool makers' blogs (labels/round4.tsv)
     "privacyguides": ("privacyguides+privacyguides.org", "45d7263305dce3ba354dfd37079ecc24f3dd8427"),
     "cryptpad": ("cryptpad+blog", "915e0dc847e6ebf989e0e15a5a4c6eb36c4675cb"),
+    # round 5 (2026-12-02): Chinese laws and regulations (labels/round5.tsv)
+    "zhlaw": ("LawRefBook+Laws", "2f4c5c23716267af9dbebbbbd6cbbf732b101981"),
 }
 
 # how many items to take from each dataset (None = all)
@@ -72,6 +74,7 @@ CAPS = {
     "alpernl": None,  # Dutch posts: all with a topic cue + 60 sampled (load_alpernl)
     "privacyguides": None,  # every post but job ads
     "cryptpad": None,  # every en/fr post but job ads
+    "zhlaw": None,  # all with a topic cue in the title or a data-export cue in the text + 60 sampled (load_zhlaw)
 }
 
 
@@ -129,7 +132,16 @@ def clean(s: str) -> str:
 
 
 def cap(s: str) -> str:
-    return s if len(s) <= MAX_CHARS else s[:MAX_CHARS].rsplit(" ", 1)[0]
+    """The first MAX_CHARS characters, cut at a word; where the last space is far back (Chinese has
+    few), at a line break; failing both, at MAX_CHARS."""
+    if len(s) <= MAX_CHARS:
+        return s
+    cut = s[:MAX_CHARS]
+    for sep in (" ", "\n"):
+        i = cut.rfind(sep)
+        if i >= MAX_CHARS * 0.9:
+            return cut[:i]
+    return cut
 
 
 def first_sentence(text: str, limit: int = 180) -> str:
@@ -1041,6 +1053,67 @@ def load_cryptpad(r) -> list[dict]:
     return out
 
 
+# ---------------------------------------------------------------- round 5
+
+# LawRefBook/Laws (zhlaw): Chinese laws, administrative regulations, departmental rules, judicial
+# interpretations, local regulations (DLC/) and court case summaries (案例/) as Markdown ("# 标题",
+# passage line, "<!-- INFO END -->", body). Selection rule: every document (any folder except scripts/
+# and _index.md pages) whose TITLE has a topic cue (ZHLAW_TITLE_CUE: 数据, 个人信息, 网络, 互联网, 信息化,
+# 算法, 人工智能, 人脸识别, 电子商务, 电信, 计算机信息, 国际联网, 密码, 间谍, 情报, 国家安全, 反恐怖,
+# 关键信息基础设施, 视频图像, 国家秘密, 公安机关办理) or whose TEXT has a data-export cue (ZHLAW_TEXT_CUE:
+# 数据出境, 个人信息出境, 向境外提供, 境内存储, 存储在境内, 跨境传输, 跨境流动), plus a seeded sample
+# (random.Random("20240610:zhlaw")) of 60 other documents as near-miss negatives (finance, tax, trade,
+# food, transport ...). Cues are matched on the whole text; cap() cuts long texts at a line break.
+# Documents under 200 characters of text are skipped; byte-identical duplicate texts (a law filed
+# twice) keep the first path.
+ZHLAW_TITLE_CUE = re.compile(
+    r"(数据|个人信息|网络|互联网|信息化|算法|人工智能|人脸识别|电子商务|电信|计算机信息|国际联网|密码|间谍|情报"
+    r"|国家安全|反恐怖|关键信息基础设施|视频图像|国家秘密|公安机关办理)"
+)
+ZHLAW_TEXT_CUE = re.compile(r"(数据出境|个人信息出境|向境外提供|境内存储|存储在境内|跨境传输|跨境流动)")
+
+
+def load_zhlaw(r) -> list[dict]:
+    paths = [
+        p
+        for p in r.ls(".")
+        if p.endswith(".md") and not p.endswith("_index.md") and "/" in p and not p.startswith(("scripts/", ".github/"))
+    ]
+    blobs = r.read_many(paths)
+    cued, rest, seen = [], [], set()
+    for p in paths:
+        raw = blobs[p].decode("utf-8", "replace")
+        raw = re.sub(r"^---\n.*?\n---\n?", "", raw, flags=re.S)  # optional front matter
+        m = re.search(r"^#\s+(.+?)\s*$", raw, re.M)
+        stem = p.rsplit("/", 1)[-1][:-3]
+        title = m.group(1) if m else re.sub(r"\(\d{4}-\d{2}-\d{2}\)$", "", stem)
+        body = raw[m.end() :] if m else raw
+        body = body.replace("<!-- INFO END -->", "")
+        body = clean(_markdown_to_text(body))
+        if len(body) < 200:
+            continue
+        h = hashlib.sha1(body.encode(), usedforsecurity=False).hexdigest()
+        if h in seen:
+            continue
+        seen.add(h)
+        genre = "court" if p.startswith(("司法解释/", "案例/")) else "regulator"
+        cue = bool(ZHLAW_TITLE_CUE.search(title) or ZHLAW_TITLE_CUE.search(stem) or ZHLAW_TEXT_CUE.search(body))
+        d = item(
+            f"zhlaw:{p[:-3]}",
+            "zh",
+            title,
+            body,
+            "LawRefBook Chinese laws and regulations",
+            f"https://github.com/LawRefBook/Laws/blob/2f4c5c23716267af9dbebbbbd6cbbf732b101981/{p}",
+            genre,
+            "cue" if cue else "sample",
+        )
+        (cued if cue else rest).append(d)
+    rest.sort(key=lambda d: d["id"])
+    neg = random.Random("20240610:zhlaw").sample(rest, min(60, len(rest)))
+    return sorted(cued + neg, key=lambda d: d["id"])
+
+
 LOADERS = {
     "gnad10k": load_gnad10k,
     "fakebr": load_fakebr,
@@ -1058,6 +1131,7 @@ LOADERS = {
     "alpernl": load_alpernl,
     "privacyguides": load_privacyguides,
     "cryptpad": load_cryptpad,
+    "zhlaw": load_zhlaw,
 }
 
 
