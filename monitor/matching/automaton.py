@@ -97,7 +97,14 @@ class Field:
             # In ASCII the words are the runs of letters, digits and "_", which the projection
             # keeps between spaces: splitting it is the regex's count at a fraction of the cost.
             return len(self.projection[left_end + 1 : right_start + 1].split()) + 1
-        return len(_token_re(languages.unspaced_class()).findall(text, left_end, right_start)) + 1
+        # Counted up to the window only: every caller compares the distance with its window, and
+        # a gap in a long Chinese text holds hundreds of two-character words.
+        count = 0
+        for _ in _token_re(languages.unspaced_class()).finditer(text, left_end, right_start):
+            count += 1
+            if count >= window:
+                return window + 1
+        return count + 1
 
 
 def _is_word_char(ch: str) -> bool:

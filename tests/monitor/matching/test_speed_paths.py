@@ -151,3 +151,27 @@ def test_ascii_word_counts_equal_the_token_regex(text: str) -> None:
     for a in range(len(text) + 1):
         for b in range(a + 1, len(text) + 1):
             assert fld.distance(a, b, 40) == len(token.findall(fld.norm.text, a, b)) + 1, (a, b)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "网络运营者应当为公安机关、国家安全机关依法维护国家安全和侦查犯罪的活动提供技术支持和协助。" * 3,
+        "Die Behörden verlangten die Bestandsdaten — 数据出境 und Datenübermittlung in Drittländer.",
+    ],
+)
+def test_a_non_ascii_word_count_stops_at_the_window_and_is_exact_below_it(text: str) -> None:
+    """Counted up to the window only (a gap in a long Chinese law holds hundreds of words), so
+    every comparison with the window gives what the full count gives."""
+    fld = Field("text", normalize.normalize(text))
+    assert not fld.ascii
+    unspaced = languages.unspaced_class()
+    token = re.compile(rf"[^\W{unspaced}]+|[{unspaced}]{{1,{CHARS_PER_UNSPACED_WORD}}}")
+    for window in (1, 3, 10):
+        for a in range(0, len(text) + 1, 3):
+            for b in range(a + 1, len(text) + 1, 2):
+                full = len(token.findall(fld.norm.text, a, b)) + 1
+                got = fld.distance(a, b, window)
+                assert (got <= window) == (full <= window), (window, a, b)
+                if full <= window:
+                    assert got == full, (window, a, b)
