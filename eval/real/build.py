@@ -54,6 +54,7 @@ REPOS = {
     "cryptpad": ("cryptpad+blog", "915e0dc847e6ebf989e0e15a5a4c6eb36c4675cb"),
     # round 5 (2026-12-02): Chinese laws and regulations (labels/round5.tsv)
     "zhlaw": ("LawRefBook+Laws", "2f4c5c23716267af9dbebbbbd6cbbf732b101981"),
+    "typeoflegal": ("zer0rg+type-of-legal", "3732a69fa4541376498fb8ff0e386035abb07176"),
 }
 
 # how many items to take from each dataset (None = all)
@@ -75,6 +76,7 @@ CAPS = {
     "privacyguides": None,  # every post but job ads
     "cryptpad": None,  # every en/fr post but job ads
     "zhlaw": None,  # all with a topic cue in the title or a data-export cue in the text + 60 sampled (load_zhlaw)
+    "typeoflegal": None,  # every post but a duplicate, a press note and two link stubs
 }
 
 
@@ -1114,6 +1116,55 @@ def load_zhlaw(r) -> list[dict]:
     return sorted(cued + neg, key=lambda d: d["id"])
 
 
+# zer0rg/type-of-legal: the blog of Type of Legal (a Spanish tech and digital law firm, typeoflegal.com),
+# Astro site, posts in src/content/posts/*.md (Spanish). No licence stated.
+# Selection rule (117 posts, fewer than 250, so no sampling): every post with >= 200 chars of prose, except
+# the duplicate "...-copy" post, the firm's own press note (type-of-legal-en-la-revista-economistjurist) and two
+# one-line stubs that only link to an article published elsewhere (smart contract, image banks).
+
+
+TYPEOFLEGAL_SKIP = {
+    "una-regulacion-para-las-criptomonedas-copy",
+    "type-of-legal-en-la-revista-economistjurist",
+    "como-iniciar-un-desarrollo-smart-contract",
+    "el-uso-de-los-bancos-de-imagenes-para-campanas-publicitarias",
+}
+
+
+def load_typeoflegal(r) -> list[dict]:
+    paths = [p for p in r.ls("src/content/posts/") if p.endswith(".md")]
+    blobs = r.read_many(paths)
+    out = []
+    for p in paths:
+        slug = Path(p).stem
+        if slug in TYPEOFLEGAL_SKIP:
+            continue
+        blob = blobs.get(p, b"").replace(b"\r\n", b"\n")
+        if blob.startswith(b"\xef\xbb\xbf"):
+            blob = blob[3:]
+        parsed = _front_matter(blob)
+        if parsed is None:
+            continue
+        front, body = parsed
+        t = re.search(r'^title:\s*"?(.*?)"?\s*$', front, re.M)
+        text = _markdown_to_text(body)
+        if len(text.strip()) < 200:
+            continue
+        out.append(
+            item(
+                f"typeoflegal:{slug}",
+                "es",
+                t.group(1) if t else slug,
+                text,
+                "Type of Legal blog (Spanish law firm)",
+                f"https://typeoflegal.com/{slug}/",
+                "business",
+                "blog",
+            )
+        )
+    return out
+
+
 LOADERS = {
     "gnad10k": load_gnad10k,
     "fakebr": load_fakebr,
@@ -1132,6 +1183,7 @@ LOADERS = {
     "privacyguides": load_privacyguides,
     "cryptpad": load_cryptpad,
     "zhlaw": load_zhlaw,
+    "typeoflegal": load_typeoflegal,
 }
 
 
