@@ -986,18 +986,23 @@ def _fm(blob: bytes):
     return _front_matter(blob)
 
 
-def load_privacyguides(r) -> list[dict]:
-    paths = [p for p in r.ls("blog/posts/") if p.endswith(".md")]
+def _posts(r: Repo, folder: str, skip: set[str], parse=_fm):
+    """(stem, front matter, body) of each Markdown post under ``folder`` not named in ``skip``
+    whose front matter parses, in path order."""
+    paths = [p for p in r.ls(folder) if p.endswith(".md")]
     blobs = r.read_many(paths)
-    out = []
     for p in paths:
         stem = Path(p).stem
-        if stem in PRIVACYGUIDES_SKIP:
+        if stem in skip:
             continue
-        parsed = _fm(blobs.get(p, b""))
-        if parsed is None:
-            continue
-        front, body = parsed
+        parsed = parse(blobs.get(p, b""))
+        if parsed is not None:
+            yield stem, parsed[0], parsed[1]
+
+
+def load_privacyguides(r) -> list[dict]:
+    out = []
+    for stem, front, body in _posts(r, "blog/posts/", PRIVACYGUIDES_SKIP):
         m = re.search(r"^#\s+(.+)$", body, re.M)
         ft = re.search(r"^title:\s*(.*?)\s*$", front, re.M)
         title = m.group(1).strip() if m else stem
@@ -1027,17 +1032,8 @@ def load_privacyguides(r) -> list[dict]:
 
 
 def load_cryptpad(r) -> list[dict]:
-    paths = [p for p in r.ls("posts/") if p.endswith(".md")]
-    blobs = r.read_many(paths)
     out = []
-    for p in paths:
-        stem = Path(p).stem
-        if stem in CRYPTPAD_SKIP:
-            continue
-        parsed = _fm(blobs.get(p, b""))
-        if parsed is None:
-            continue
-        front, body = parsed
+    for stem, front, body in _posts(r, "posts/", CRYPTPAD_SKIP):
         lang = re.search(r"^lang:\s*(\w+)", front, re.M)
         lang = lang.group(1).lower() if lang else "en"
         if lang not in {"en", "de", "fr", "nl", "es", "it", "pt", "zh"}:
@@ -1131,21 +1127,14 @@ TYPEOFLEGAL_SKIP = {
 }
 
 
+def _bom_crlf_front_matter(blob: bytes) -> tuple[str, str] | None:
+    blob = blob.replace(b"\r\n", b"\n")
+    return _front_matter(blob[3:] if blob.startswith(b"\xef\xbb\xbf") else blob)
+
+
 def load_typeoflegal(r) -> list[dict]:
-    paths = [p for p in r.ls("src/content/posts/") if p.endswith(".md")]
-    blobs = r.read_many(paths)
     out = []
-    for p in paths:
-        slug = Path(p).stem
-        if slug in TYPEOFLEGAL_SKIP:
-            continue
-        blob = blobs.get(p, b"").replace(b"\r\n", b"\n")
-        if blob.startswith(b"\xef\xbb\xbf"):
-            blob = blob[3:]
-        parsed = _front_matter(blob)
-        if parsed is None:
-            continue
-        front, body = parsed
+    for slug, front, body in _posts(r, "src/content/posts/", TYPEOFLEGAL_SKIP, _bom_crlf_front_matter):
         t = re.search(r'^title:\s*"?(.*?)"?\s*$', front, re.M)
         text = _markdown_to_text(body)
         if len(text.strip()) < 200:
