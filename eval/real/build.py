@@ -907,7 +907,6 @@ ALPERNL_CUE = re.compile(
     re.I,
 )
 _NL_WORDS = re.compile(r"\b(de|het|een|en|niet|van|dat|is|op|voor|met)\b", re.I)
-_EN_WORDS = re.compile(r"\b(the|and|is|of|to|that|with|this|are|for)\b", re.I)
 
 
 def load_alpernl(r) -> list[dict]:
