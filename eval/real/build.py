@@ -850,21 +850,27 @@ def _isotopp_lang(text: str) -> str:
     return "de" if len(_DE_WORDS.findall(text)) >= len(_EN_WORDS.findall(text)) else "en"
 
 
+def _hugo_title(front: str, default: str) -> str:
+    """The front matter's title, unquoted (Hugo writes some in quotes with escaped quotes inside)."""
+    t = re.search(r"^title:\s*(.*?)\s*$", front, re.M)
+    title = t.group(1).strip() if t else default
+    if len(title) >= 2 and title[0] == title[-1] and title[0] in "\"'":
+        title = title[1:-1].replace('\\"', '"')
+    return title
+
+
+def _cued_and_sample(cued: list[dict], rest: list[dict], key: str, n: int = 60) -> list[dict]:
+    """Every cued item plus a seeded sample of ``n`` others, by id."""
+    rest.sort(key=lambda d: d["id"])
+    return sorted(cued + random.Random(f"{SEED}:{key}").sample(rest, min(n, len(rest))), key=lambda d: d["id"])
+
+
 def load_isotopp(r) -> list[dict]:
-    paths = [p for p in r.ls("content/posts/") if p.endswith("/index.md")]
-    blobs = r.read_many(paths)
     cued, rest = [], []
-    for p in paths:
-        parsed = _front_matter(blobs[p])
-        if parsed is None:
-            continue
-        front, body = parsed
+    for p, front, body in _posts(r, "content/posts/", parse=_front_matter, suffix="/index.md"):
         if "lang_de" not in front:
             continue
-        t = re.search(r"^title:\s*(.*?)\s*$", front, re.M)
-        title = t.group(1).strip() if t else Path(p).parent.name
-        if len(title) >= 2 and title[0] == title[-1] and title[0] in "\"'":
-            title = title[1:-1].replace('\\"', '"')
+        title = _hugo_title(front, Path(p).parent.name)
         body = re.sub(r"\{\{[<%].*?[>%]\}\}", " ", body, flags=re.S)
         body = re.sub(r"```.*?```", " ", body, flags=re.S)
         body = _markdown_to_text(body)
@@ -884,9 +890,7 @@ def load_isotopp(r) -> list[dict]:
             "cue" if ISOTOPP_CUE.search(title + " " + body) else "sample",
         )
         (cued if d["source_label"] == "cue" else rest).append(d)
-    rest.sort(key=lambda d: d["id"])
-    neg = random.Random("20240610:isotopp").sample(rest, min(60, len(rest)))
-    return sorted(cued + neg, key=lambda d: d["id"])
+    return _cued_and_sample(cued, rest, "isotopp")
 
 
 # alper/alpernl: Alper Çuğun's blog (Hugo, content/posts/<slug>/index.md, 2004-), posts in Dutch and English.
@@ -910,22 +914,13 @@ _NL_WORDS = re.compile(r"\b(de|het|een|en|niet|van|dat|is|op|voor|met)\b", re.I)
 
 
 def load_alpernl(r) -> list[dict]:
-    paths = [p for p in r.ls("content/posts/") if p.endswith(".md")]
-    blobs = r.read_many(paths)
     cued, rest = [], []
-    for p in paths:
-        parsed = _front_matter(blobs[p])
-        if parsed is None:
-            continue
-        front, body = parsed
+    for p, front, body in _posts(r, "content/posts/", parse=_front_matter):
         nl_words = len(_NL_WORDS.findall(body))
         if nl_words < 5 or nl_words <= len(_EN_WORDS.findall(body)):
             continue
-        t = re.search(r"^title:\s*(.*?)\s*$", front, re.M)
         slug = Path(p).parent.name if p.endswith("/index.md") else Path(p).stem
-        title = t.group(1).strip() if t else slug
-        if len(title) >= 2 and title[0] == title[-1] and title[0] in "\"'":
-            title = title[1:-1].replace('\\"', '"')
+        title = _hugo_title(front, slug)
         body = re.sub(r"\{\{[<%].*?[>%]\}\}", " ", body, flags=re.S)
         body = _markdown_to_text(body)
         if len(clean(body)) < 200:
@@ -943,9 +938,7 @@ def load_alpernl(r) -> list[dict]:
             "cue" if ALPERNL_CUE.search(title + " " + body) else "sample",
         )
         (cued if d["source_label"] == "cue" else rest).append(d)
-    rest.sort(key=lambda d: d["id"])
-    neg = random.Random("20240610:alpernl").sample(rest, min(60, len(rest)))
-    return sorted(cued + neg, key=lambda d: d["id"])
+    return _cued_and_sample(cued, rest, "alpernl")
 
 
 # ---------------------------------------------------------------- round 4
@@ -959,8 +952,8 @@ def load_alpernl(r) -> list[dict]:
 # 200 chars of prose, except job ads (privacyguides job-openings, cryptpad Join-the-team).
 
 
-PRIVACYGUIDES_SKIP = {"job-openings"}
-CRYPTPAD_SKIP = {"Join-the-team"}
+PRIVACYGUIDES_SKIP = frozenset({"job-openings"})
+CRYPTPAD_SKIP = frozenset({"Join-the-team"})
 
 
 def _strip_md(body: str) -> str:
@@ -985,23 +978,23 @@ def _fm(blob: bytes):
     return _front_matter(blob)
 
 
-def _posts(r: Repo, folder: str, skip: set[str], parse=_fm):
-    """(stem, front matter, body) of each Markdown post under ``folder`` not named in ``skip``
-    whose front matter parses, in path order."""
-    paths = [p for p in r.ls(folder) if p.endswith(".md")]
+def _posts(r: Repo, folder: str, skip: frozenset[str] = frozenset(), parse=_fm, suffix: str = ".md"):
+    """(path, front matter, body) of each Markdown post under ``folder`` whose name is not in
+    ``skip`` and whose front matter parses, in path order."""
+    paths = [p for p in r.ls(folder) if p.endswith(suffix)]
     blobs = r.read_many(paths)
     for p in paths:
-        stem = Path(p).stem
-        if stem in skip:
+        if Path(p).stem in skip:
             continue
         parsed = parse(blobs.get(p, b""))
         if parsed is not None:
-            yield stem, parsed[0], parsed[1]
+            yield p, parsed[0], parsed[1]
 
 
 def load_privacyguides(r) -> list[dict]:
     out = []
-    for stem, front, body in _posts(r, "blog/posts/", PRIVACYGUIDES_SKIP):
+    for path, front, body in _posts(r, "blog/posts/", PRIVACYGUIDES_SKIP):
+        stem = Path(path).stem
         m = re.search(r"^#\s+(.+)$", body, re.M)
         ft = re.search(r"^title:\s*(.*?)\s*$", front, re.M)
         title = m.group(1).strip() if m else stem
@@ -1032,7 +1025,8 @@ def load_privacyguides(r) -> list[dict]:
 
 def load_cryptpad(r) -> list[dict]:
     out = []
-    for stem, front, body in _posts(r, "posts/", CRYPTPAD_SKIP):
+    for path, front, body in _posts(r, "posts/", CRYPTPAD_SKIP):
+        stem = Path(path).stem
         lang = re.search(r"^lang:\s*(\w+)", front, re.M)
         lang = lang.group(1).lower() if lang else "en"
         if lang not in {"en", "de", "fr", "nl", "es", "it", "pt", "zh"}:
@@ -1106,9 +1100,7 @@ def load_zhlaw(r) -> list[dict]:
             "cue" if cue else "sample",
         )
         (cued if cue else rest).append(d)
-    rest.sort(key=lambda d: d["id"])
-    neg = random.Random("20240610:zhlaw").sample(rest, min(60, len(rest)))
-    return sorted(cued + neg, key=lambda d: d["id"])
+    return _cued_and_sample(cued, rest, "zhlaw")
 
 
 # zer0rg/type-of-legal: the blog of Type of Legal (a Spanish tech and digital law firm, typeoflegal.com),
@@ -1133,7 +1125,8 @@ def _bom_crlf_front_matter(blob: bytes) -> tuple[str, str] | None:
 
 def load_typeoflegal(r) -> list[dict]:
     out = []
-    for slug, front, body in _posts(r, "src/content/posts/", TYPEOFLEGAL_SKIP, _bom_crlf_front_matter):
+    for path, front, body in _posts(r, "src/content/posts/", TYPEOFLEGAL_SKIP, _bom_crlf_front_matter):
+        slug = Path(path).stem
         t = re.search(r'^title:\s*"?(.*?)"?\s*$', front, re.M)
         text = _markdown_to_text(body)
         if len(text.strip()) < 200:
