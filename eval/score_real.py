@@ -2,13 +2,14 @@
 
 Usage::
 
-    python eval/score_real.py [--part test|tune|all] [--errors] [--json] [--pin]
+    python eval/score_real.py [--part test|tune|all] [--errors] [--first-reading] [--json] [--pin]
 
 Reads ``eval/real/articles.jsonl`` (rebuilt by ``eval/real/build.py``; most of its texts may not
 be redistributed, so it is not committed) and the labels in ``eval/real/labels/*.tsv``, which
-were made by reading each text. Every item falls once and for all into the tuning part or the
-test part by a hash of its id (``part_of``), so adding items never moves old ones, and no rule
-change may be tuned on the test part.
+were made by reading each text, resolved with the blind second and third readings of
+``eval/real/readings/`` (the majority decides; ``--first-reading`` ignores them). Every item
+falls once and for all into the tuning part or the test part by a hash of its id (``part_of``),
+so adding items never moves old ones, and no rule change may be tuned on the test part.
 
 Figures, per part:
 - flag precision and recall: an item is flagged when any topic fires; it is on topic when its
@@ -44,6 +45,12 @@ from monitor.matching import Matcher  # noqa: E402
 REAL = ROOT / "eval" / "real"
 ARTICLES = REAL / "articles.jsonl"
 LABELS = REAL / "labels"
+# Later blind readings of part of the corpus, by readers who saw neither the first label nor the
+# matcher: every first-read positive, every first-read borderline call and a fixed random sample of
+# the other negatives were read a second time, and every item where the two readings disagree on
+# "on topic" a third time. The label is the majority; `resolve` says how.
+READINGS = REAL / "readings"
+READING_FILES = ("second.tsv", "third.tsv")
 FLOORS = REAL / "floors.json"
 # The share of items in the tuning part. The rest is the test part, which no change is tuned on.
 TUNE_SHARE = 0.4
@@ -80,37 +87,107 @@ def part_of(item_id: str) -> str:
 def corpus_sha256() -> str:
     """One hash over the built texts and every label file, in a fixed order."""
     digest = hashlib.sha256()
-    for path in [ARTICLES, *sorted(LABELS.glob("*.tsv"))]:
+    readings = [READINGS / name for name in READING_FILES if (READINGS / name).exists()]
+    for path in [ARTICLES, *sorted(LABELS.glob("*.tsv")), *readings]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def load() -> list[dict]:
+def _rows(path: Path) -> dict[str, dict[str, str]]:
+    rows: dict[str, dict[str, str]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["id"] in rows:
+                raise CorpusError(f"{path.name}: {row['id']} is labelled twice")
+            rows[row["id"]] = row
+    return rows
+
+
+def resolve(readings: list[dict[str, str]]) -> tuple[dict[str, str], bool]:
+    """The label of one item from its readings, first reading first: the majority on "on topic",
+    with topics and countries from the first reading on the majority side. Returns the label and
+    whether the readers disagreed. Two readings that disagree need a third."""
+    votes = [row["on_topic"] == "1" for row in readings]
+    if len(votes) == 2 and votes[0] != votes[1]:
+        raise CorpusError(f"{readings[0]['id']}: the first two readings disagree and there is no third reading")
+    majority = sum(votes) * 2 > len(votes)
+    chosen = next(row for row, vote in zip(readings, votes, strict=True) if vote == majority)
+    return chosen, len(set(votes)) > 1
+
+
+def load(readings: bool = True) -> list[dict]:
+    """The corpus with its labels; ``readings=False`` uses the first reading alone."""
     if not ARTICLES.exists():
         raise CorpusError(f"{ARTICLES} is missing: build it with `python eval/real/build.py` (see eval/real/README.md)")
     labels: dict[str, dict[str, str]] = {}
     for path in sorted(LABELS.glob("*.tsv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
-                if row["id"] in labels:
-                    raise CorpusError(f"{path.name}: {row['id']} is labelled twice")
-                labels[row["id"]] = row
+        for item_id, row in _rows(path).items():
+            if item_id in labels:
+                raise CorpusError(f"{path.name}: {item_id} is labelled twice")
+            labels[item_id] = row
+    later = [_rows(READINGS / name) for name in READING_FILES if readings and (READINGS / name).exists()]
+    for rows in later:
+        unknown = set(rows) - set(labels)
+        if unknown:
+            raise CorpusError(f"a later reading labels {len(unknown)} ids with no first label, e.g. {min(unknown)}")
     items = []
     for line in ARTICLES.read_text(encoding="utf-8").splitlines():
         article = json.loads(line)
-        label = labels.pop(article["id"], None)
-        if label is None:
+        first = labels.pop(article["id"], None)
+        if first is None:
             raise CorpusError(f"{article['id']} has no label in {LABELS}")
+        reads = [first, *(rows[article["id"]] for rows in later if article["id"] in rows)]
+        label, disagreed = resolve(reads)
         article["on_topic"] = label["on_topic"] == "1"
         article["topics"] = [t for t in label["topics"].split(",") if t]
         article["countries"] = [c for c in label["countries"].split(",") if c]
-        article["borderline"] = label.get("note", "").startswith("borderline")
+        # Where a reader hesitated or the readers disagreed.
+        article["borderline"] = disagreed or any(row.get("note", "").startswith("borderline") for row in reads)
+        article["readings"] = [row["on_topic"] == "1" for row in reads]
+        article["first_borderline"] = first.get("note", "").startswith("borderline")
         article["part"] = part_of(article["id"])
         items.append(article)
     if labels:
         raise CorpusError(f"{len(labels)} labelled ids are not in {ARTICLES.name}, e.g. {next(iter(labels))}")
     return items
+
+
+def agreement(items: list[dict]) -> dict[str, float]:
+    """How far two blind readings of the same texts agree: the second reading scored against the
+    first as if it were a matcher, and Cohen's kappa, over the items read twice; then the same
+    precision estimated for the whole part, where the first reading's plain negatives were read
+    twice only as a random sample (each sampled one stands for its share of them). The ceiling a
+    matcher's figures can be read against."""
+    pairs = [(item["readings"][0], item["readings"][1]) for item in items if len(item["readings"]) > 1]
+    if not pairs:
+        return {}
+    both = sum(a and b for a, b in pairs)
+    first_only = sum(a and not b for a, b in pairs)
+    second_only = sum(b and not a for a, b in pairs)
+    n = len(pairs)
+    observed = sum(a == b for a, b in pairs) / n
+    p1, p2 = sum(a for a, _ in pairs) / n, sum(b for _, b in pairs) / n
+    expected = p1 * p2 + (1 - p1) * (1 - p2)
+    plain = [item for item in items if not item["readings"][0] and not item["first_borderline"]]
+    sampled = [item for item in plain if len(item["readings"]) > 1]
+    weight = len(plain) / len(sampled) if sampled else 0.0
+    sampled_on = sum(item["readings"][1] for item in sampled)
+    weighted_second_only = second_only - sampled_on + sampled_on * weight
+    weighted = both + weighted_second_only
+    return {
+        "read_twice": n,
+        "precision": both / (both + second_only) if both + second_only else 1.0,
+        "recall": both / (both + first_only) if both + first_only else 1.0,
+        "kappa": (observed - expected) / (1 - expected) if expected < 1 else 1.0,
+        "first_only": first_only,
+        "second_only": second_only,
+        "precision_whole_part": both / weighted if weighted else 1.0,
+        "sampled_negatives": len(sampled),
+        "read_thrice": sum(len(item["readings"]) > 2 for item in items),
+        "flipped_to_on": sum(item["on_topic"] and not item["readings"][0] for item in items),
+        "flipped_to_off": sum(item["readings"][0] and not item["on_topic"] for item in items),
+    }
 
 
 def about_countries(result_dict: dict) -> list[str]:
@@ -155,6 +232,7 @@ def measure(items: list[dict], matcher: Matcher) -> dict[str, dict]:
             "flags": flags,
             "clear_flags": clear,
             "borderline": sum(item["borderline"] for item in chosen),
+            "agreement": agreement(chosen),
             "topics": topics,
             "countries": countries,
             "per_language": dict(per_language),
@@ -191,7 +269,20 @@ def report(by_part: dict[str, dict], parts: list[str]) -> None:
         part = by_part[name]
         print(f"{name} part: {part['items']} items, {part['on_topic']} on topic")
         print(_row("flags", part["flags"]))
-        print(_row(f"flags without the {part['borderline']} borderline calls", part["clear_flags"]))
+        print(_row(f"flags without the {part['borderline']} borderline or split calls", part["clear_flags"]))
+        readers = part["agreement"]
+        if readers:
+            print(
+                f"  {'readers: second reading vs first':44} P {readers['precision']:5.3f}  R {readers['recall']:5.3f}"
+                f"  kappa {readers['kappa']:5.3f}  (of {readers['read_twice']} read twice: {readers['first_only']}"
+                f" on for the first only, {readers['second_only']} for the second only; {readers['read_thrice']}"
+                f" read a third time; label changed {readers['flipped_to_off']} on->off,"
+                f" {readers['flipped_to_on']} off->on)"
+            )
+            print(
+                f"  {'readers: the same, over the whole part':44} P {readers['precision_whole_part']:5.3f}"
+                f"  (the first reading's plain negatives read twice as a sample of {readers['sampled_negatives']})"
+            )
         print(_row("jurisdictions (countries, on-topic items)", part["countries"]))
         for language, counts in sorted(part["per_language"].items()):
             print(_row(f"language {language}", counts, f"  [{part['positives'].get(language, 0)} on topic]"))
@@ -213,13 +304,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="list only the jurisdiction errors (with the item's title and what the matcher saw)",
     )
+    ap.add_argument(
+        "--first-reading",
+        action="store_true",
+        help="score against the first reading alone, ignoring eval/real/readings (a comparison; the gate uses all)",
+    )
     ap.add_argument("--json", action="store_true", help="print the pinned figures as JSON")
     ap.add_argument("--pin", action="store_true", help="rewrite eval/real/floors.json from this run")
     args = ap.parse_args(argv)
     try:
-        items = load()
+        items = load(readings=not args.first_reading)
         sha = corpus_sha256()
-        floors = json.loads(FLOORS.read_text(encoding="utf-8")) if FLOORS.exists() and not args.pin else None
+        gated = not (args.pin or args.first_reading)
+        floors = json.loads(FLOORS.read_text(encoding="utf-8")) if FLOORS.exists() and gated else None
     except (OSError, ValueError, KeyError, CorpusError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -258,6 +355,11 @@ def main(argv: list[str] | None = None) -> int:
                     f"{part}: {item_id} [{item['lang']}] labelled {','.join(item['countries'])} got {','.join(got)}"
                     f" mentioned {','.join(seen)} | {item['title'][:100]}"
                 )
+    if args.first_reading:
+        if args.pin:
+            print("error: --pin pins the gate's labels, not the first reading's", file=sys.stderr)
+            return 2
+        return 0
     if args.pin:
         pinned = {key: round(max(0.0, value - FLOOR_MARGIN), 4) for key, value in measured["test"].items()}
         FLOORS.write_text(json.dumps({"corpus_sha256": sha, "test": pinned}, indent=2) + "\n", encoding="utf-8")

@@ -64,3 +64,67 @@ def test_a_changed_corpus_is_an_error_not_a_pass(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(score_real, "LABELS", labels)
     monkeypatch.setattr(score_real, "FLOORS", floors)
     assert score_real.main([]) == 2
+
+
+def _reading(on_topic: str, topics: str = "", countries: str = "", note: str = "") -> dict[str, str]:
+    return {"id": "x:1", "on_topic": on_topic, "topics": topics, "countries": countries, "note": note}
+
+
+def test_the_label_is_the_majority_of_the_readings_with_the_first_majority_readers_lists() -> None:
+    resolve = _score_real().resolve
+    first = _reading("1", "government_access", "DE")
+    assert resolve([first]) == (first, False)
+    assert resolve([first, _reading("1", "platform_regulation", "AT")]) == (first, False)
+    second_off, third_off = _reading("0"), _reading("0", note="borderline: a crime story")
+    assert resolve([first, second_off, third_off]) == (second_off, True)
+    third_on = _reading("1", "government_access", "DE,EU")
+    assert resolve([first, second_off, third_on]) == (first, True)
+    second_on = _reading("1", "data_sovereignty", "FR")
+    assert resolve([_reading("0"), second_on, third_on]) == (second_on, True)
+
+
+def test_two_readings_that_disagree_without_a_third_are_an_error() -> None:
+    score_real = _score_real()
+    with pytest.raises(score_real.CorpusError, match="no third reading"):
+        score_real.resolve([_reading("1"), _reading("0")])
+
+
+def test_reader_agreement_scores_the_second_reading_against_the_first() -> None:
+    agreement = _score_real().agreement
+    items = [
+        {"readings": [True, True], "on_topic": True, "first_borderline": False},
+        {"readings": [True, False, False], "on_topic": False, "first_borderline": False},
+        {"readings": [False, True, False], "on_topic": False, "first_borderline": False},
+        {"readings": [False, False], "on_topic": False, "first_borderline": False},
+        {"readings": [False], "on_topic": False, "first_borderline": False},
+        {"readings": [False], "on_topic": False, "first_borderline": False},
+    ]
+    figures = agreement(items)
+    assert figures["read_twice"] == 4 and figures["read_thrice"] == 2
+    assert figures["precision"] == 0.5 and figures["recall"] == 0.5
+    assert figures["first_only"] == 1 and figures["second_only"] == 1
+    assert figures["flipped_to_off"] == 1 and figures["flipped_to_on"] == 0
+    # Observed agreement 0.5, chance agreement 0.5: no better than chance.
+    assert figures["kappa"] == 0.0
+    # Two of the four plain negatives were read twice, one of them on: over the whole part that
+    # stands for two second-only calls beside the one agreed positive.
+    assert figures["sampled_negatives"] == 2
+    assert figures["precision_whole_part"] == 1 / 3
+
+
+def test_a_later_reading_of_an_unknown_id_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    score_real = _score_real()
+    labels, readings = tmp_path / "labels", tmp_path / "readings"
+    labels.mkdir()
+    readings.mkdir()
+    header = "id\ton_topic\ttopics\tcountries\tnote\n"
+    (labels / "a.tsv").write_text(header + "x:1\t0\t\t\t\n", encoding="utf-8")
+    (readings / "second.tsv").write_text(header + "x:2\t1\tgovernment_access\tDE\t\n", encoding="utf-8")
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text('{"id": "x:1", "lang": "en", "title": "t", "text": "t", "source_dataset": "x"}\n')
+    monkeypatch.setattr(score_real, "ARTICLES", articles)
+    monkeypatch.setattr(score_real, "LABELS", labels)
+    monkeypatch.setattr(score_real, "READINGS", readings)
+    with pytest.raises(score_real.CorpusError, match="no first label"):
+        score_real.load()
+    assert [item["on_topic"] for item in score_real.load(readings=False)] == [False]
