@@ -312,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the pinned figures as JSON")
     ap.add_argument("--pin", action="store_true", help="rewrite eval/real/floors.json from this run")
     args = ap.parse_args(argv)
+    if args.first_reading and args.pin:
+        print("error: --pin pins the gate's labels, not the first reading's", file=sys.stderr)
+        return 2
     try:
         items = load(readings=not args.first_reading)
         sha = corpus_sha256()
@@ -356,9 +359,6 @@ def main(argv: list[str] | None = None) -> int:
                     f" mentioned {','.join(seen)} | {item['title'][:100]}"
                 )
     if args.first_reading:
-        if args.pin:
-            print("error: --pin pins the gate's labels, not the first reading's", file=sys.stderr)
-            return 2
         return 0
     if args.pin:
         pinned = {key: round(max(0.0, value - FLOOR_MARGIN), 4) for key, value in measured["test"].items()}

@@ -128,3 +128,13 @@ def test_a_later_reading_of_an_unknown_id_is_an_error(tmp_path: Path, monkeypatc
     with pytest.raises(score_real.CorpusError, match="no first label"):
         score_real.load()
     assert [item["on_topic"] for item in score_real.load(readings=False)] == [False]
+
+
+def test_pinning_the_first_reading_is_refused_before_any_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    score_real = _score_real()
+
+    def fail() -> None:
+        raise AssertionError("the corpus was loaded")
+
+    monkeypatch.setattr(score_real, "load", lambda readings=True: fail())
+    assert score_real.main(["--first-reading", "--pin"]) == 2
