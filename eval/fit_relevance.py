@@ -18,7 +18,6 @@ when the learned weights' cross-validated flag F1 beats the hand-set weights' (o
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -30,47 +29,33 @@ sys.path.insert(0, str(ROOT / "eval"))
 import score_real  # noqa: E402
 
 from monitor.matching import Matcher, relevance  # noqa: E402
-from monitor.matching.watchlist import load_watchlist  # noqa: E402
 
 
 def tuning_items() -> list[dict]:
-    """Labelled items of the tuning part (items not labelled yet are skipped, with a count)."""
-    labels: dict[str, dict[str, str]] = {}
-    for path in sorted(score_real.LABELS.glob("*.tsv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
-                labels[row["id"]] = row
-    items, unlabelled = [], 0
-    for line in score_real.ARTICLES.read_text(encoding="utf-8").splitlines():
-        article = json.loads(line)
-        if score_real.part_of(article["id"]) != "tune":
-            continue
-        label = labels.get(article["id"])
-        if label is None:
-            unlabelled += 1
-            continue
-        article["on_topic"] = label["on_topic"] == "1"
-        article["topics"] = {t for t in label["topics"].split(",") if t}
-        items.append(article)
-    if unlabelled:
-        print(f"note: {unlabelled} tuning items have no label yet and are left out", file=sys.stderr)
-    return items
+    """The tuning part with the gate's own labels: the readings resolved by majority."""
+    return [item for item in score_real.load() if item["part"] == "tune"]
 
 
-def candidates(items: list[dict], watchlists: Path) -> list[tuple[int, str, dict[str, float], bool]]:
-    """(item index, topic, features, labelled with the topic) for every candidate topic."""
+Candidate = tuple[int, str, dict[str, float], bool, float]
+
+
+def candidates(items: list[dict], watchlists: Path) -> list[Candidate]:
+    """(item index, topic, features, labelled with the topic, the topic's flag threshold) for every
+    candidate topic: the threshold is the topic's own where the watchlist sets one."""
     matcher = Matcher.build(watchlists)
+    thresholds = dict(zip(matcher.topics.topic_ids, matcher.topics.thresholds, strict=True))
     matcher.topics.thresholds = [0.0] * len(matcher.topics.thresholds)  # every candidate, scored or not
     rows = []
     for i, item in enumerate(items):
-        for hit in matcher.match(item["title"], item["text"], item["lang"]).topics:
+        jurisdiction = score_real.DATASET_JURISDICTION.get(item["source_dataset"])  # as the gate scores it
+        for hit in matcher.match(item["title"], item["text"], item["lang"], jurisdiction=jurisdiction).topics:
             feats = {k: hit.features[k] for k in relevance.FEATURES}
-            rows.append((i, hit.topic, feats, hit.topic in item["topics"]))
+            rows.append((i, hit.topic, feats, hit.topic in item["topics"], thresholds[hit.topic]))
     return rows
 
 
-def flag_figures(items: list[dict], rows: list, scores: list[float], threshold: float) -> dict[str, float]:
-    flagged = {rows[k][0] for k, s in enumerate(scores) if s >= threshold}
+def flag_figures(items: list[dict], rows: list[Candidate], scores: list[float]) -> dict[str, float]:
+    flagged = {rows[k][0] for k, s in enumerate(scores) if s >= rows[k][4]}
     tp = sum(1 for i, item in enumerate(items) if item["on_topic"] and i in flagged)
     fp = sum(1 for i, item in enumerate(items) if not item["on_topic"] and i in flagged)
     fn = sum(1 for i, item in enumerate(items) if item["on_topic"] and i not in flagged)
@@ -117,7 +102,6 @@ def main(argv: list[str] | None = None) -> int:
     x = [[r[2][k] for k in relevance.FEATURES] for r in rows]
     y = [r[3] for r in rows]
     groups = [r[0] for r in rows]
-    threshold = load_watchlist(args.watchlists).relevance.threshold
     hand = [relevance.HAND_MODEL.score(r[2]) for r in rows]
     learned = [0.0] * len(rows)
     for train, test in StratifiedGroupKFold(n_splits=args.folds, shuffle=True, random_state=0).split(x, y, groups):
@@ -129,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         "on_topic": sum(item["on_topic"] for item in items),
         "candidates": len(rows),
         "positive_candidates": sum(y),
-        "hand_set": flag_figures(items, rows, hand, threshold),
-        f"learned_cv{args.folds}": flag_figures(items, rows, learned, threshold),
+        "hand_set": flag_figures(items, rows, hand),
+        f"learned_cv{args.folds}": flag_figures(items, rows, learned),
     }
     wins = _f1(report[f"learned_cv{args.folds}"]) > _f1(report["hand_set"])
     print(json.dumps(report, indent=2))

@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "eval"))
 
 from score import Counts  # noqa: E402
 
-from monitor.matching import Matcher  # noqa: E402
+from monitor.matching import Matcher, relevance  # noqa: E402
 
 REAL = ROOT / "eval" / "real"
 ARTICLES = REAL / "articles.jsonl"
@@ -243,6 +243,33 @@ def measure(items: list[dict], matcher: Matcher) -> dict[str, dict]:
     return by_part
 
 
+def other_calibration(items: list[dict], matcher: Matcher) -> tuple[str, dict[str, Counts]] | None:
+    """Flags per part under the relevance weights the matcher does not use: the learned ones of
+    ``relevance.LEARNED_PATH`` when the hand-set ones are in use (the file inactive), or the
+    hand-set ones when the learned ones are active. The issue asks for both on the test part; the
+    choice between them is made by cross-validation on the tuning part (eval/fit_relevance.py)."""
+    used = matcher.topics.model
+    if used is relevance.HAND_MODEL:
+        if not relevance.LEARNED_PATH.exists():
+            return None
+        data = json.loads(relevance.LEARNED_PATH.read_text(encoding="utf-8"))
+        other = relevance.Model({str(k): float(v) for k, v in data["weights"].items()}, "learned (inactive)")
+    else:
+        other = relevance.HAND_MODEL
+    matcher.topics.model = other
+    try:
+        by_part = {part: Counts() for part in ("tune", "test", "all")}
+        for item in items:
+            jurisdiction = DATASET_JURISDICTION.get(item["source_dataset"])
+            flagged = bool(matcher.match(item["title"], item["text"], item["lang"], jurisdiction=jurisdiction).topics)
+            expected = {"on_topic"} if item["on_topic"] else set()
+            for part in (item["part"], "all"):
+                by_part[part].add(item["id"], expected, {"on_topic"} if flagged else set())
+    finally:
+        matcher.topics.model = used
+    return f"{other.source} weights", by_part
+
+
 def figures(part: dict) -> dict[str, float]:
     """The pinned figures of one part: overall flags, jurisdictions, and each language's precision
     where it has enough on-topic items."""
@@ -264,11 +291,13 @@ def _row(name: str, counts: Counts, extra: str = "") -> str:
     )
 
 
-def report(by_part: dict[str, dict], parts: list[str]) -> None:
+def report(by_part: dict[str, dict], parts: list[str], other: tuple[str, dict[str, Counts]] | None = None) -> None:
     for name in parts:
         part = by_part[name]
         print(f"{name} part: {part['items']} items, {part['on_topic']} on topic")
         print(_row("flags", part["flags"]))
+        if other is not None:
+            print(_row(f"flags with the {other[0]}", other[1][name]))
         print(_row(f"flags without the {part['borderline']} borderline or split calls", part["clear_flags"]))
         readers = part["agreement"]
         if readers:
@@ -339,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(measured, indent=2))
     else:
-        report(by_part, [args.part] if args.part else ["tune", "test"])
+        report(by_part, [args.part] if args.part else ["tune", "test"], other_calibration(items, matcher))
     if args.errors:
         for part in [args.part] if args.part else ["tune"]:
             for line in by_part[part]["flags"].errors + by_part[part]["countries"].errors:

@@ -9,6 +9,7 @@ it skips this test and says why.
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 from types import ModuleType
 
@@ -138,3 +139,32 @@ def test_pinning_the_first_reading_is_refused_before_any_work(monkeypatch: pytes
 
     monkeypatch.setattr(score_real, "load", lambda readings=True: fail())
     assert score_real.main(["--first-reading", "--pin"]) == 2
+
+
+def test_the_other_calibration_is_scored_and_the_matcher_keeps_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    score_real = _score_real()
+    from monitor.matching import Matcher, relevance
+
+    watchlist = tmp_path / "watchlists.yaml"
+    watchlist.write_text("topics:\n  t1:\n    terms:\n      en: [widget law]\n", encoding="utf-8")
+    matcher = Matcher.build(watchlist)
+    assert matcher.topics.model is relevance.HAND_MODEL
+    items = [
+        {"id": "x:1", "part": "test", "on_topic": True, "title": "The widget law passes", "text": "", "lang": "en"},
+        {"id": "x:2", "part": "tune", "on_topic": False, "title": "Cup final", "text": "", "lang": "en"},
+    ]
+    for item in items:
+        item["source_dataset"] = "x"
+    monkeypatch.setattr(relevance, "LEARNED_PATH", tmp_path / "missing.json")
+    assert score_real.other_calibration(items, matcher) is None
+    learned = tmp_path / "relevance.json"
+    # Weights that flag nothing: the learned model's figures must differ from the hand-set ones.
+    learned.write_text(json.dumps({"active": False, "weights": {"bias": -50.0}}), encoding="utf-8")
+    monkeypatch.setattr(relevance, "LEARNED_PATH", learned)
+    name, counts = score_real.other_calibration(items, matcher)
+    assert name.startswith("learned")
+    assert (counts["test"].tp, counts["test"].fn, counts["all"].fn) == (0, 1, 1)
+    assert matcher.topics.model is relevance.HAND_MODEL
+    assert matcher.match("The widget law passes", "", "en").topics  # the hand-set weights flag it
