@@ -252,8 +252,13 @@ def other_calibration(items: list[dict], matcher: Matcher) -> tuple[str, dict[st
     if used is relevance.HAND_MODEL:
         if not relevance.LEARNED_PATH.exists():
             return None
-        data = json.loads(relevance.LEARNED_PATH.read_text(encoding="utf-8"))
-        other = relevance.Model({str(k): float(v) for k, v in data["weights"].items()}, "learned (inactive)")
+        try:
+            other, active = relevance.read_learned(relevance.LEARNED_PATH)
+        except (OSError, ValueError) as exc:
+            print(f"warning: {relevance.LEARNED_PATH.name} not scored: {exc}", file=sys.stderr)
+            return None
+        # Active yet unused: the matcher was built with a model of its own.
+        other = relevance.Model(other.weights, "learned" if active else "learned (inactive)")
     else:
         other = relevance.HAND_MODEL
     matcher.topics.model = other

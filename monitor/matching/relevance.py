@@ -110,19 +110,28 @@ class Model:
 HAND_MODEL = Model(HAND_WEIGHTS, "hand-set")
 
 
+def read_learned(path: Path) -> tuple[Model, bool]:
+    """The model a learned-weights file holds and whether it says it is active. Raises OSError or
+    ValueError (a file that is not JSON, has no weights, or names an unknown feature)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        weights = {str(k): float(v) for k, v in data["weights"].items()}
+        active = bool(data.get("active", True))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"no valid weights ({exc!r})") from exc
+    if set(weights) - {"bias", *FEATURES}:
+        raise ValueError(f"unknown features {sorted(set(weights) - {'bias', *FEATURES})}")
+    return Model(weights, f"learned ({Path(path).name})"), active
+
+
 @lru_cache(maxsize=4)
 def load_model(path: Path | None = LEARNED_PATH) -> Model:
     """The learned model if its file is there, valid and active, else the hand-set one."""
     if path is None or not Path(path).exists():
         return HAND_MODEL
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if not data.get("active", True):
-            return HAND_MODEL
-        weights = {str(k): float(v) for k, v in data["weights"].items()}
-        if set(weights) - {"bias", *FEATURES}:
-            raise ValueError(f"unknown features {sorted(set(weights) - {'bias', *FEATURES})}")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        model, active = read_learned(Path(path))
+    except (OSError, ValueError) as exc:
         logger.warning("ignoring %s (%s): using the hand-set relevance weights", path, exc)
         return HAND_MODEL
-    return Model(weights, f"learned ({Path(path).name})")
+    return model if active else HAND_MODEL

@@ -142,7 +142,7 @@ def test_pinning_the_first_reading_is_refused_before_any_work(monkeypatch: pytes
 
 
 def test_the_other_calibration_is_scored_and_the_matcher_keeps_its_own(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     score_real = _score_real()
     from monitor.matching import Matcher, relevance
@@ -151,20 +151,29 @@ def test_the_other_calibration_is_scored_and_the_matcher_keeps_its_own(
     watchlist.write_text("topics:\n  t1:\n    terms:\n      en: [widget law]\n", encoding="utf-8")
     matcher = Matcher.build(watchlist)
     assert matcher.topics.model is relevance.HAND_MODEL
+    # A passing mention deep in a long text: the hand-set weights do not flag it.
+    passing = "The council met to discuss the harbour. " * 150 + "A widget law was mentioned once."
     items = [
-        {"id": "x:1", "part": "test", "on_topic": True, "title": "The widget law passes", "text": "", "lang": "en"},
-        {"id": "x:2", "part": "tune", "on_topic": False, "title": "Cup final", "text": "", "lang": "en"},
+        {"id": "x:1", "part": "test", "on_topic": True, "title": "The widget law passes", "text": ""},
+        {"id": "x:2", "part": "tune", "on_topic": False, "title": "Harbour works", "text": passing},
+        {"id": "x:3", "part": "tune", "on_topic": False, "title": "Cup final", "text": "The striker scored."},
     ]
     for item in items:
-        item["source_dataset"] = "x"
+        item.update(lang="en", source_dataset="x")
+    assert not matcher.match(items[1]["title"], passing, "en").topics
     monkeypatch.setattr(relevance, "LEARNED_PATH", tmp_path / "missing.json")
     assert score_real.other_calibration(items, matcher) is None
     learned = tmp_path / "relevance.json"
-    # Weights that flag nothing: the learned model's figures must differ from the hand-set ones.
-    learned.write_text(json.dumps({"active": False, "weights": {"bias": -50.0}}), encoding="utf-8")
+    # Weights that flag every candidate: the learned figures must differ from the hand-set ones.
+    learned.write_text(json.dumps({"active": False, "weights": {"bias": 50.0}}), encoding="utf-8")
     monkeypatch.setattr(relevance, "LEARNED_PATH", learned)
     name, counts = score_real.other_calibration(items, matcher)
-    assert name.startswith("learned")
-    assert (counts["test"].tp, counts["test"].fn, counts["all"].fn) == (0, 1, 1)
+    assert name == "learned (inactive) weights"
+    assert counts["test"].tp == 1 and counts["tune"].fp == 1  # the passing mention, flagged
+    assert counts["all"].fp == 1 and counts["all"].fn == 0
     assert matcher.topics.model is relevance.HAND_MODEL
-    assert matcher.match("The widget law passes", "", "en").topics  # the hand-set weights flag it
+    assert not matcher.match(items[1]["title"], passing, "en").topics  # the hand-set weights are back
+    # A broken file is a warning and no line, not a crash of the gate.
+    learned.write_text('{"weights": {"bias": "high"}', encoding="utf-8")
+    assert score_real.other_calibration(items, matcher) is None
+    assert "relevance.json not scored" in capsys.readouterr().err

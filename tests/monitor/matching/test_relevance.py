@@ -82,6 +82,14 @@ def test_learned_weights_are_read_without_scikit_learn(tmp_path: Path) -> None:
     bad.write_text(json.dumps({"weights": {"bias": -1.0, "typo": 2.0}}), encoding="utf-8")
     assert relevance.load_model(bad) is relevance.HAND_MODEL
     assert relevance.load_model(tmp_path / "missing.json") is relevance.HAND_MODEL
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"weights": [1, 2]}', encoding="utf-8")
+    assert relevance.load_model(broken) is relevance.HAND_MODEL
+    inactive = tmp_path / "inactive.json"
+    inactive.write_text(json.dumps({"active": False, "weights": {"bias": 3.0}}), encoding="utf-8")
+    assert relevance.load_model(inactive) is relevance.HAND_MODEL
+    model, active = relevance.read_learned(inactive)
+    assert not active and model.weights == {"bias": 3.0}
 
 
 def _watchlist(tmp_path: Path, body: str) -> Path:
