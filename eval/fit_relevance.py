@@ -47,8 +47,7 @@ def candidates(items: list[dict], watchlists: Path) -> list[Candidate]:
     matcher.topics.thresholds = [0.0] * len(matcher.topics.thresholds)  # every candidate, scored or not
     rows = []
     for i, item in enumerate(items):
-        jurisdiction = score_real.DATASET_JURISDICTION.get(item["source_dataset"])  # as the gate scores it
-        for hit in matcher.match(item["title"], item["text"], item["lang"], jurisdiction=jurisdiction).topics:
+        for hit in score_real.match_item(matcher, item).topics:
             feats = {k: hit.features[k] for k in relevance.FEATURES}
             rows.append((i, hit.topic, feats, hit.topic in item["topics"], thresholds[hit.topic]))
     return rows

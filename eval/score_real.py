@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "eval"))
 
 from score import Counts  # noqa: E402
 
-from monitor.matching import Matcher, relevance  # noqa: E402
+from monitor.matching import Matcher, MatchResult, relevance  # noqa: E402
 
 REAL = ROOT / "eval" / "real"
 ARTICLES = REAL / "articles.jsonl"
@@ -243,6 +243,13 @@ def measure(items: list[dict], matcher: Matcher) -> dict[str, dict]:
     return by_part
 
 
+def match_item(matcher: Matcher, item: dict) -> MatchResult:
+    """The matcher on one corpus item, with its data set's jurisdiction as the fallback, as the gate
+    scores it."""
+    jurisdiction = DATASET_JURISDICTION.get(item["source_dataset"])
+    return matcher.match(item["title"], item["text"], item["lang"], jurisdiction=jurisdiction)
+
+
 def other_calibration(items: list[dict], matcher: Matcher) -> tuple[str, dict[str, Counts]] | None:
     """Flags per part under the relevance weights the matcher does not use: the learned ones of
     ``relevance.LEARNED_PATH`` when the hand-set ones are in use (the file inactive), or the
@@ -265,8 +272,7 @@ def other_calibration(items: list[dict], matcher: Matcher) -> tuple[str, dict[st
     try:
         by_part = {part: Counts() for part in ("tune", "test", "all")}
         for item in items:
-            jurisdiction = DATASET_JURISDICTION.get(item["source_dataset"])
-            flagged = bool(matcher.match(item["title"], item["text"], item["lang"], jurisdiction=jurisdiction).topics)
+            flagged = bool(match_item(matcher, item).topics)
             expected = {"on_topic"} if item["on_topic"] else set()
             for part in (item["part"], "all"):
                 by_part[part].add(item["id"], expected, {"on_topic"} if flagged else set())
@@ -366,8 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     matcher = Matcher.build(args.watchlists)
     for item in items:
-        jurisdiction = DATASET_JURISDICTION.get(item["source_dataset"])
-        item["result"] = matcher.match(item["title"], item["text"], item["lang"], jurisdiction=jurisdiction).to_dict()
+        item["result"] = match_item(matcher, item).to_dict()
     by_part = measure(items, matcher)
     measured = {part: figures(by_part[part]) for part in ("tune", "test")}
     if args.json:
