@@ -390,3 +390,47 @@ def test_threat_report_vocabulary_is_a_feature(tmp_path: Path) -> None:
     assert relevance.HAND_MODEL.score(relevance.features(threatened)) == relevance.HAND_MODEL.score(
         relevance.features(ev)
     )
+
+
+def test_event_notice_vocabulary_lowers_the_score(tmp_path: Path) -> None:
+    # relevance.promo_context terms make the "promo" feature; the first one is free, so the one
+    # webinar advert under a press article costs nothing, and the hand-set model weighs it down.
+    body = "relevance:\n  threshold: 0.01\n  promo_context:\n    en: [booth, webinar*, call for papers]\n" + TOPIC
+    every_candidate = TopicMatcher.from_file(_watchlist(tmp_path, body))
+    every_candidate.model = relevance.Model({**relevance.HAND_WEIGHTS, "promo": 0.0}, "test")  # see the feature
+    notice = "Meet us at booth 12; our webinar follows, and the call for papers closes Friday. "
+    promo = every_candidate.match("", "The widget law is our theme. " + notice * 2)
+    advert = every_candidate.match("", "The widget law applies. " + "Ministers debated it. " * 6 + "Join our webinar.")
+    assert promo[0].features["promo"] > 1.0 and advert[0].features["promo"] == 0.0
+    ev = relevance.Evidence(mass=1, lead_mass=1, in_title=False, rules=1, anchors=1, policy_anchors=0, chars=600)
+    one = relevance.Evidence(
+        mass=1, lead_mass=1, in_title=False, rules=1, anchors=1, policy_anchors=0, chars=600, promos=1
+    )
+    many = relevance.Evidence(
+        mass=1, lead_mass=1, in_title=False, rules=1, anchors=1, policy_anchors=0, chars=600, promos=5
+    )
+    hand = relevance.HAND_MODEL
+    assert hand.score(relevance.features(one)) == hand.score(relevance.features(ev))
+    assert hand.score(relevance.features(many)) < hand.score(relevance.features(ev)) - 0.3
+
+
+def test_a_vendor_event_notice_is_not_sovereignty_news(matcher: Matcher) -> None:
+    # The shipped watchlist: an exhibitor's "meet us" post whose theme is digital sovereignty does
+    # not flag; a report of what a minister announced at a trade fair does, and so does a press
+    # article with one webinar advert at its foot.
+    notice = (
+        "Next week the cloud trade fair opens in Frankfurt, and you will find our team at booth C41. "
+        "On Wednesday our CTO gives a lightning talk on how our platform delivers digital sovereignty "
+        "for your workloads. Register now for a free ticket, or visit us at the booth to grab a free "
+        "copy of our brochure. See you at the fair! Exhibitors and partners can still book meetings "
+        "with our sales team through the event app. "
+    )
+    assert "data_sovereignty" not in topics(matcher, "Meet our team at the Cloud Fair", notice)
+    speech = (
+        "Opening the trade fair, the economy minister announced a law that requires federal agencies "
+        "to move their data to a sovereign cloud run by European providers. Digital sovereignty, she "
+        "said, can no longer depend on American hyperscalers. The bill goes to parliament in May. "
+    )
+    assert "data_sovereignty" in topics(matcher, "Minister announces sovereign cloud law at trade fair", speech)
+    advert = speech + "Join our free webinar on cloud strategy next Tuesday."
+    assert "data_sovereignty" in topics(matcher, "Minister announces sovereign cloud law", advert)
