@@ -41,7 +41,7 @@ DEFAULT_THRESHOLD = 0.4
 LEARNED_PATH = Path(__file__).with_name("data") / "relevance.json"
 
 # Feature order, shared with eval/fit_relevance.py and data/relevance.json.
-FEATURES = ("lead", "title", "mass", "density", "rules", "policy", "length", "threat", "promo")
+FEATURES = ("lead", "title", "mass", "density", "rules", "policy", "length", "threat")
 
 # Hand-set weights (log-odds). Read them as: evidence in the lead is worth most; the amount of
 # evidence counts with diminishing returns (log); so does its density per 1,000 characters; each
@@ -52,10 +52,7 @@ FEATURES = ("lead", "title", "mass", "density", "rules", "policy", "length", "th
 # (one flag fewer each way), and on a held-out check of the test part it cost recall (5 true flags
 # for 4 false ones); the learned model fits its own weight. The bias puts a single body mention of a
 # weight-1 rule in a short text above the threshold and the same mention deep in a 5,000-character
-# article well below it. The promo feature (the density of ``relevance.promo_context`` terms: booth,
-# call for papers, webinar, trade fair ...) marks an event notice: a vendor's or a project's "meet
-# us at the expo" post that names sovereignty or a law as its theme is not news about it. The first
-# such term is free, so the one webinar advert at the foot of a press article costs nothing.
+# article well below it.
 HAND_WEIGHTS: dict[str, float] = {
     "bias": -2.6,
     "lead": 1.4,  # log1p(evidence mass in the title or the first LEAD_CHARS of the text)
@@ -66,7 +63,6 @@ HAND_WEIGHTS: dict[str, float] = {
     "policy": 1.1,  # share of fired anchors with a policy-context term within POLICY_WINDOW words
     "length": -0.4,  # log10 of the text's length in units of SHORT_TEXT_CHARS (0 for short texts)
     "threat": 0.0,  # log1p(threat-report terms per 1,000 characters); 0: see the note above
-    "promo": -2.0,  # log1p(event-notice terms beyond the first, per 1,000 characters)
 }
 
 
@@ -82,7 +78,6 @@ class Evidence:
     policy_anchors: int  # of which with a policy-context term near
     chars: int  # length of title plus text
     threats: int = 0  # threat-report terms (malware, exploit, ransomware ...) in the text
-    promos: int = 0  # event-notice terms (booth, call for papers, webinar ...) in the text
 
 
 def features(ev: Evidence) -> dict[str, float]:
@@ -97,7 +92,6 @@ def features(ev: Evidence) -> dict[str, float]:
         "policy": ev.policy_anchors / ev.anchors if ev.anchors else 0.0,
         "length": max(0.0, math.log10(chars / SHORT_TEXT_CHARS)),
         "threat": math.log1p(1000.0 * ev.threats / chars),
-        "promo": math.log1p(1000.0 * max(0, ev.promos - 1) / chars),
     }
 
 

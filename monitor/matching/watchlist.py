@@ -87,8 +87,6 @@ class Relevance:
     policy_context: tuple[Term, ...] = ()  # law, regulator, court, ministry ... in every language
     # malware, exploit, ransomware ...: the vocabulary of a threat report (relevance "threat")
     threat_context: tuple[Term, ...] = ()
-    # booth, call for papers, webinar ...: the vocabulary of an event notice (relevance "promo")
-    promo_context: tuple[Term, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -250,9 +248,9 @@ def _threshold(path: Path, key: str, value: Any) -> float:
 
 def _relevance(path: Path, raw: Any) -> Relevance:
     """``relevance: {threshold: 0.5, policy_context: {en: [law, regulator], de: [Gesetz*]},
-    threat_context: {en: [malware, ransomware]}, promo_context: {en: [booth, webinar*]}}``."""
+    threat_context: {en: [malware, ransomware]}}``."""
     spec = _as_map(path, "relevance", raw)
-    known = ("threshold", "policy_context", "threat_context", "promo_context")
+    known = ("threshold", "policy_context", "threat_context")
     unknown = set(spec) - set(known)
     if unknown:
         raise _fail(path, f"relevance.{sorted(unknown)[0]}", f"unknown key; expected {', '.join(known)}")
@@ -270,7 +268,6 @@ def _relevance(path: Path, raw: Any) -> Relevance:
         _threshold(path, "relevance.threshold", threshold),
         by_kind["policy_context"],
         by_kind["threat_context"],
-        by_kind["promo_context"],
     )
 
 
