@@ -98,9 +98,10 @@ def build_gazetteer(lexicon: CountryLexicon) -> list[tuple[Term, object]]:
     items: list[tuple[Term, object]] = []
     resolver_keys: set[str] = set()
     for ri, resolver in enumerate(lexicon.resolvers):
-        capitalized = resolver.kind != "demonym"
         for term in resolver.surfaces:
             resolver_keys.add(term.key)
+            # As for names: a capital in the surface must be one in the text; 布鲁塞尔 has none.
+            capitalized = resolver.kind != "demonym" and _capitalized(term)
             items.append((term, Place(None, resolver.kind, capitalized, term.key in lexicon.person_names, ri)))
         for ci, case in enumerate(resolver.cases):
             for term in case.cues:

@@ -169,6 +169,19 @@ def test_chinese_state_is_china(matcher: Matcher) -> None:
     assert codes(matcher, "", "这个国家很美。", "zh") == []
 
 
+def test_chinese_names_of_ambiguous_places_resolve(matcher: Matcher) -> None:
+    # Names that need context (Georgia, Brussels) match in Chinese too: no capital letter to ask for.
+    assert codes(matcher, "", "格鲁吉亚议会通过了新的个人数据保护法。", "zh") == ["GE"]
+    assert "布鲁塞尔" in [s for c in matcher.match("", "新规周三在布鲁塞尔公布。", "zh").countries for s in c.surfaces]
+
+
+def test_our_country_is_taiwan_in_a_text_from_taiwan(matcher: Matcher) -> None:
+    # 我國 ("our country") is China, except where Taiwan's own institutions speak.
+    assert about(matcher, "金管會：客戶資料應儲存於我國境內", "", "zh") == ["TW"]
+    assert about(matcher, "立法院三讀通過修正案", "我國將設立個人資料保護委員會。", "zh") == ["TW"]
+    assert about(matcher, "我国出台数据出境新规", "香港、澳门和台湾地区另行规定。", "zh")[0] == "CN"
+
+
 def test_third_country_after_the_lead_stays_a_destination(matcher: Matcher) -> None:
     # Past the lead, an authority named next to the third country does not turn the destination
     # into a mere context mention: the story is still about the transfer to it.
