@@ -180,6 +180,11 @@ def test_our_country_is_taiwan_in_a_text_from_taiwan(matcher: Matcher) -> None:
     assert about(matcher, "金管會：客戶資料應儲存於我國境內", "", "zh") == ["TW"]
     assert about(matcher, "立法院三讀通過修正案", "我國將設立個人資料保護委員會。", "zh") == ["TW"]
     assert about(matcher, "我国出台数据出境新规", "香港、澳门和台湾地区另行规定。", "zh")[0] == "CN"
+    assert about(matcher, "衛福部：電子病歷應存放於我國境內", "", "zh") == ["TW"]
+    # The mainland's Taiwan Affairs Office speaking of Taiwan's Executive Yuan: 我国 is China.
+    assert "CN" in codes(
+        matcher, "国台办回应", "国台办表示，台湾行政院禁用大陆云服务是政治操弄，我国企业依法经营。", "zh"
+    )
 
 
 def test_third_country_after_the_lead_stays_a_destination(matcher: Matcher) -> None:
