@@ -1,0 +1,196 @@
+"""How the non-English press words the topics, and the jurisdiction of its institutions.
+
+Classes found by a blind battery (writers who never saw the rules, 2026-12-03): a transfer told
+with the verb ("ha trasferito dati ... verso la Cina"), a regulator's age-check order, a court or
+government switching off a whole service, competition cases against the big platforms, police face
+recognition, the rules on telecom records, a national institution naming its country. Each case has
+a trap beside it that shares the words and must not flag.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.matching import Matcher
+
+
+def flagged(matcher: Matcher, title: str, text: str, lang: str) -> set[str]:
+    return {t.topic for t in matcher.match(title, text, lang).topics}
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text", "topic"),
+    [
+        (
+            "it",
+            "Multa al social network",
+            "Il Garante irlandese ha accertato che la società ha trasferito illegalmente dati personali di"
+            " utenti europei verso la Cina.",
+            "cross_border_transfers",
+        ),
+        (
+            "es",
+            "Sanción a la aplicación",
+            "La autoridad concluyó que la empresa transfirió datos personales de sus clientes a Estados Unidos"
+            " sin garantías.",
+            "cross_border_transfers",
+        ),
+        (
+            "pt",
+            "Multa à plataforma",
+            "A autoridade concluiu que a empresa transferiu dados pessoais de usuários brasileiros para a China"
+            " sem garantias.",
+            "cross_border_transfers",
+        ),
+        (
+            "fr",
+            "Pékin assouplit ses règles",
+            "Les exportations de données personnelles vers le siège parisien ne demandent plus d'évaluation de"
+            " sécurité.",
+            "cross_border_transfers",
+        ),
+        (
+            "fr",
+            "Loi 25 au Québec",
+            "Toute entreprise qui communique des renseignements personnels à l'extérieur du Québec doit d'abord"
+            " évaluer les risques.",
+            "cross_border_transfers",
+        ),
+        (
+            "fr",
+            "Sites pornographiques",
+            "L'Arcom a mis en demeure cinq sites de mettre en place une vérification de l'âge de leurs visiteurs.",
+            "platform_regulation",
+        ),
+        (
+            "it",
+            "Siti porno",
+            "Dal 12 novembre i siti dovranno introdurre la verifica dell'età degli utenti: l'Agcom pubblica l'elenco.",
+            "platform_regulation",
+        ),
+        (
+            "de",
+            "Jugendschutz",
+            "Die KJM verlangt von drei Plattformen eine wirksame Altersverifikation und droht mit Sperrung.",
+            "platform_regulation",
+        ),
+        (
+            "fr",
+            "Nouvelle-Calédonie",
+            "Le Conseil d'État juge illégal le blocage de TikTok décidé par le gouvernement pendant les émeutes.",
+            "platform_regulation",
+        ),
+        (
+            "it",
+            "Brasile",
+            "Il giudice della Corte suprema ha ordinato la sospensione del social network in tutto il Paese.",
+            "platform_regulation",
+        ),
+        (
+            "pt",
+            "Brasil",
+            "O ministro do STF determinou a suspensão da rede social em todo o país até que nomeie um representante.",
+            "platform_regulation",
+        ),
+        (
+            "en",
+            "Search giant in court",
+            "The Justice Department's antitrust case against Google over its search deals goes to trial on Monday.",
+            "platform_regulation",
+        ),
+        (
+            "it",
+            "Meta AI dentro WhatsApp",
+            "L'Autorità ha esteso l'istruttoria per abuso di posizione dominante nei confronti di Meta per WhatsApp.",
+            "platform_regulation",
+        ),
+        (
+            "de",
+            "Kartellamt",
+            "Das Bundeskartellamt hat gegen Amazon ein Verfahren wegen Missbrauchs der Marktmacht eröffnet.",
+            "platform_regulation",
+        ),
+        (
+            "it",
+            "Riconoscimento facciale",
+            "La Polizia di Stato vuole usare il riconoscimento facciale in tempo reale nei luoghi pubblici.",
+            "government_access",
+        ),
+        (
+            "es",
+            "Reconocimiento facial",
+            "El Ministerio del Interior quiere que la Policía use reconocimiento facial en la vía pública.",
+            "government_access",
+        ),
+        (
+            "it",
+            "Tabulati telefonici",
+            "La Cassazione: i tabulati acquisiti senza autorizzazione del giudice dopo il decreto del 2021 non"
+            " sono utilizzabili.",
+            "government_access",
+        ),
+        (
+            "fr",
+            "Loi SREN",
+            "Les données sensibles ne peuvent être confiées qu'à un prestataire qui n'est pas soumis à des lois"
+            " étrangères ni aux règles extra-européennes.",
+            "data_sovereignty",
+        ),
+    ],
+)
+def test_the_press_wording_flags(matcher: Matcher, lang: str, title: str, text: str, topic: str) -> None:
+    assert topic in flagged(matcher, title, text, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text"),
+    [
+        ("it", "Calciomercato", "I dati del calciomercato: il difensore è stato trasferito in Cina per 20 milioni."),
+        (
+            "fr",
+            "Caviste condamné",
+            "Le tribunal rappelle que la vérification de l'âge est obligatoire pour vendre de l'alcool en magasin.",
+        ),
+        (
+            "en",
+            "Regulators clear the deal",
+            "Competition regulators cleared Microsoft's acquisition of the games studio after a merger review.",
+        ),
+        (
+            "pt",
+            "Perfil suspenso",
+            "A rede social suspendeu o perfil do deputado após decisão da plataforma, e não da Justiça.",
+        ),
+        ("es", "Nuevo móvil", "El reconocimiento facial del nuevo smartphone desbloquea la pantalla en la oscuridad."),
+        ("de", "Konto gesperrt", "TikTok hat das Konto des Influencers gesperrt; ein Gericht soll nun entscheiden."),
+    ],
+)
+def test_the_traps_beside_them_do_not(matcher: Matcher, lang: str, title: str, text: str) -> None:
+    assert not flagged(matcher, title, text, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text", "country"),
+    [
+        (
+            "it",
+            "Captatore informatico",
+            "Il Consiglio di Stato conferma: la Polizia Postale potrà usare il captatore informatico solo su decreto.",
+            "IT",
+        ),
+        ("it", "Tabulati", "Le Sezioni Unite della Corte di Cassazione hanno deciso sui tabulati telefonici.", "IT"),
+        ("fr", "Blocage", "L'Arcom demande le blocage de cinq sites qui refusent de vérifier l'âge.", "FR"),
+        ("es", "Multa", "La CNMC abre expediente a dos plataformas de vídeo por la verificación de edad.", "ES"),
+        (
+            "pt",
+            "Suspensão",
+            "A Anatel ordenou às operadoras o bloqueio da plataforma após decisão do Tribunal Superior Eleitoral.",
+            "BR",
+        ),
+        ("de", "Glotaic", "Die CIA hatte mit dem BND Telefonverkehre abgegriffen, berichtet der Spiegel.", "US"),
+    ],
+)
+def test_national_institutions_name_their_country(
+    matcher: Matcher, lang: str, title: str, text: str, country: str
+) -> None:
+    assert country in matcher.match(title, text, lang).mentioned
