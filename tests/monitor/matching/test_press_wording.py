@@ -136,6 +136,53 @@ def flagged(matcher: Matcher, title: str, text: str, lang: str) -> set[str]:
             " étrangères ni aux règles extra-européennes.",
             "data_sovereignty",
         ),
+        (
+            "nl",
+            "Rusland beboet bedrijven",
+            "Drie bedrijven zijn beboet omdat ze de persoonsgegevens van Russische gebruikers niet op servers in"
+            " Rusland opslaan.",
+            "data_localization",
+        ),
+        (
+            "nl",
+            "Basisregistraties",
+            "Gemeenten moeten de gegevens uit de basisregistraties voortaan binnen de Europese Unie blijven"
+            " bewaren en verwerken.",
+            "data_localization",
+        ),
+        (
+            "nl",
+            "Chatcontrole",
+            "Het kabinet stemt niet in met de Europese chatcontrole zolang de versleuteling niet gegarandeerd is.",
+            "government_access",
+        ),
+        (
+            "nl",
+            "Journalisten bespioneerd",
+            "Op de telefoons van twee journalisten is spionagesoftware gevonden die alleen aan overheden wordt"
+            " verkocht.",
+            "government_access",
+        ),
+        (
+            "fr",
+            "Journalistes espionnés",
+            "Des logiciels espions vendus aux gouvernements ont été trouvés sur les téléphones de trois journalistes.",
+            "government_access",
+        ),
+        (
+            "nl",
+            "Rijk weert Chinese camera's",
+            "Het Rijk weert camera's van Hikvision en Dahua uit overheidsgebouwen vanwege risico's voor de"
+            " nationale veiligheid.",
+            "data_sovereignty",
+        ),
+        (
+            "de",
+            "Huawei im 5G-Netz",
+            "Die Bundesregierung will Huawei aus dem 5G-Kernnetz ausschließen, weil sie ein Risiko für die"
+            " nationale Sicherheit sieht.",
+            "data_sovereignty",
+        ),
     ],
 )
 def test_the_press_wording_flags(matcher: Matcher, lang: str, title: str, text: str, topic: str) -> None:
@@ -163,6 +210,16 @@ def test_the_press_wording_flags(matcher: Matcher, lang: str, title: str, text: 
         ),
         ("es", "Nuevo móvil", "El reconocimiento facial del nuevo smartphone desbloquea la pantalla en la oscuridad."),
         ("de", "Konto gesperrt", "TikTok hat das Konto des Influencers gesperrt; ein Gericht soll nun entscheiden."),
+        (
+            "nl",
+            "Beveiligingsupdate",
+            "Apple brengt een beveiligingsupdate uit tegen spyware die een kwetsbaarheid in iOS misbruikte.",
+        ),
+        (
+            "de",
+            "Huawei-Smartphone",
+            "Huawei stellt ein neues Smartphone vor; ein Verbot der Vorgängermodelle gab es nie.",
+        ),
     ],
 )
 def test_the_traps_beside_them_do_not(matcher: Matcher, lang: str, title: str, text: str) -> None:
