@@ -183,6 +183,51 @@ def flagged(matcher: Matcher, title: str, text: str, lang: str) -> set[str]:
             " nationale Sicherheit sieht.",
             "data_sovereignty",
         ),
+        (
+            "de",
+            "Gesundheitsdaten in der Cloud",
+            "Die Verarbeitung der Sozialdaten darf nur im Inland oder in einem Mitgliedstaat der EU erfolgen.",
+            "data_localization",
+        ),
+        (
+            "de",
+            "Land verlässt Microsoft",
+            "Die Landesregierung verabschiedet sich von Microsoft und stellt die Verwaltung auf quelloffene"
+            " Software um.",
+            "data_sovereignty",
+        ),
+        (
+            "en",
+            "Ministry drops Office 365",
+            "The ministry will replace Microsoft 365 with open-source tools across the administration by 2027.",
+            "data_sovereignty",
+        ),
+        (
+            "de",
+            "5G-Kernnetz",
+            "Huawei-Komponenten werden bis 2026 ausgetauscht, weil das Innenministerium die öffentliche"
+            " Sicherheit gefährdet sah.",
+            "data_sovereignty",
+        ),
+        (
+            "de",
+            "KommAustria straft Plattform",
+            "KommAustria verhängt die erste Geldstrafe nach dem Kommunikationsplattformen-Gesetz.",
+            "platform_regulation",
+        ),
+        (
+            "de",
+            "Peking verlangt Kennzeichnung",
+            "In China müssen Inhalte, die mit künstlicher Intelligenz erzeugt wurden, gekennzeichnet werden; die"
+            " Vorgaben kommen von der CAC.",
+            "ai_regulation",
+        ),
+        (
+            "de",
+            "Verfassungsbeschwerde",
+            "Die GFF klagt gegen die automatisierte Datenanalyse der bayerischen Polizei mit Software von Palantir.",
+            "government_access",
+        ),
     ],
 )
 def test_the_press_wording_flags(matcher: Matcher, lang: str, title: str, text: str, topic: str) -> None:
@@ -219,6 +264,11 @@ def test_the_press_wording_flags(matcher: Matcher, lang: str, title: str, text: 
             "de",
             "Huawei-Smartphone",
             "Huawei stellt ein neues Smartphone vor; ein Verbot der Vorgängermodelle gab es nie.",
+        ),
+        (
+            "en",
+            "Office suite update",
+            "Microsoft will replace the ribbon in Office 365 with a new menu bar, the company said.",
         ),
     ],
 )
