@@ -50,6 +50,7 @@ test-fast: install
 eval: install
 	$(BIN)/python eval/score.py
 	$(BIN)/python eval/score_real.py
+	$(BIN)/python eval/score_blind.py
 	$(BIN)/python eval/score_extraction.py
 
 bench: install

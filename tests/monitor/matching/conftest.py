@@ -37,3 +37,14 @@ def eval_score() -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def eval_blind() -> ModuleType:
+    """eval/score_blind.py, the report on the blind batteries."""
+    spec = importlib.util.spec_from_file_location("eval_score_blind", REPO_ROOT / "eval" / "score_blind.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -295,6 +295,18 @@ def test_the_traps_beside_them_do_not(matcher: Matcher, lang: str, title: str, t
             "BR",
         ),
         ("de", "Glotaic", "Die CIA hatte mit dem BND Telefonverkehre abgegriffen, berichtet der Spiegel.", "US"),
+        (
+            "de",
+            "IP-Adressen",
+            "Nach dem Referentenentwurf sollen Internetanbieter IP-Adressen drei Monate speichern.",
+            "DE",
+        ),
+        (
+            "de",
+            "Cloud im Krankenhaus",
+            "Was § 393 SGB V von Praxen verlangt, die Gesundheitsdaten in der Cloud verarbeiten.",
+            "DE",
+        ),
     ],
 )
 def test_national_institutions_name_their_country(
