@@ -228,6 +228,48 @@ def flagged(matcher: Matcher, title: str, text: str, lang: str) -> set[str]:
             "Die GFF klagt gegen die automatisierte Datenanalyse der bayerischen Polizei mit Software von Palantir.",
             "government_access",
         ),
+        (
+            "en",
+            "RBI holds the line",
+            "The central bank's rule requiring that all payment data be stored only in India stays.",
+            "data_localization",
+        ),
+        (
+            "en",
+            "Met expands cameras",
+            "The Met will double its use of live facial recognition vans in London next year.",
+            "government_access",
+        ),
+        (
+            "en",
+            "Council votes",
+            "The council voted to switch off license plate cameras after immigration searches came to light.",
+            "government_access",
+        ),
+        (
+            "en",
+            "Canada's news law",
+            "Meta's news block enters its third year as the CRTC sets the Online News Act rules.",
+            "platform_regulation",
+        ),
+        (
+            "en",
+            "Brazil's top court",
+            "Brazil's Supreme Court expands platform liability for users' posts in a landmark ruling.",
+            "platform_regulation",
+        ),
+        (
+            "en",
+            "Singapore's AI guidance",
+            "The PDPC issued guidelines on using personal data to train AI systems.",
+            "ai_regulation",
+        ),
+        (
+            "en",
+            "TikTok's future",
+            "What the divest-or-ban law requires of ByteDance, and what happens next.",
+            "data_sovereignty",
+        ),
     ],
 )
 def test_the_press_wording_flags(matcher: Matcher, lang: str, title: str, text: str, topic: str) -> None:
