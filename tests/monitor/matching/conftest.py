@@ -28,10 +28,9 @@ def repo_root() -> Path:
     return REPO_ROOT
 
 
-@pytest.fixture(scope="session")
-def eval_score() -> ModuleType:
-    """eval/score.py, which is a script and not a package module."""
-    spec = importlib.util.spec_from_file_location("eval_score", REPO_ROOT / "eval" / "score.py")
+def _eval_script(name: str, filename: str) -> ModuleType:
+    """A script under eval/, which is not a package module, loaded as one."""
+    spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "eval" / filename)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
@@ -40,11 +39,12 @@ def eval_score() -> ModuleType:
 
 
 @pytest.fixture(scope="session")
+def eval_score() -> ModuleType:
+    """eval/score.py, the hand-written corpus's gate."""
+    return _eval_script("eval_score", "score.py")
+
+
+@pytest.fixture(scope="session")
 def eval_blind() -> ModuleType:
     """eval/score_blind.py, the report on the blind batteries."""
-    spec = importlib.util.spec_from_file_location("eval_score_blind", REPO_ROOT / "eval" / "score_blind.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return _eval_script("eval_score_blind", "score_blind.py")
