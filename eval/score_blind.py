@@ -39,7 +39,10 @@ def load(paths: list[Path]) -> list[dict]:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
-            item = json.loads(line)
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path.name}:{number}: not JSON ({exc.msg})") from exc
             missing = {"id", "lang", "title", "text", "on_topic", "topics", "countries"} - set(item)
             if missing:
                 raise ValueError(f"{path.name}:{number}: missing {sorted(missing)}")
@@ -79,7 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print(f"no batteries under {BLIND}", file=sys.stderr)
         return 2
-    items = load(paths)
+    try:
+        items = load(paths)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     table = measure(items, Matcher.build(args.watchlists), args.errors)
     print(f"blind batteries: {len(items)} texts, {sum(bool(i['on_topic']) for i in items)} on topic")
     for key in ["all", *sorted(k for k in table if k != "all")]:

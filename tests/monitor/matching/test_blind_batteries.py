@@ -72,3 +72,13 @@ def test_a_malformed_item_names_its_file_and_line(eval_blind: ModuleType, tmp_pa
     path = _battery(tmp_path / "bad.jsonl", {"id": "x", "lang": "en", "title": "t", "text": "t"})
     with pytest.raises(ValueError, match=r"bad.jsonl:1: missing \['countries', 'on_topic', 'topics'\]"):
         eval_blind.load([path])
+
+
+def test_a_broken_line_is_a_one_line_error_and_exit_2(
+    eval_blind: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "broken.jsonl"
+    path.write_text('{"id": "x", "lang": "en",\n', encoding="utf-8")
+    assert eval_blind.main([str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: broken.jsonl:1: not JSON") and "\n" not in err
