@@ -41,7 +41,7 @@ DEFAULT_THRESHOLD = 0.4
 LEARNED_PATH = Path(__file__).with_name("data") / "relevance.json"
 
 # Feature order, shared with eval/fit_relevance.py and data/relevance.json.
-FEATURES = ("lead", "title", "mass", "density", "rules", "policy", "length", "threat")
+FEATURES = ("lead", "title", "mass", "density", "rules", "policy", "length", "threat", "promo")
 
 # Hand-set weights (log-odds). Read them as: evidence in the lead is worth most; the amount of
 # evidence counts with diminishing returns (log); so does its density per 1,000 characters; each
@@ -63,6 +63,7 @@ HAND_WEIGHTS: dict[str, float] = {
     "policy": 1.1,  # share of fired anchors with a policy-context term within POLICY_WINDOW words
     "length": -0.4,  # log10 of the text's length in units of SHORT_TEXT_CHARS (0 for short texts)
     "threat": 0.0,  # log1p(threat-report terms per 1,000 characters); 0: see the note above
+    "promo": -2.0,  # 1 when the title or the lead reads as a launch, release or event notice
 }
 
 
@@ -78,6 +79,7 @@ class Evidence:
     policy_anchors: int  # of which with a policy-context term near
     chars: int  # length of title plus text
     threats: int = 0  # threat-report terms (malware, exploit, ransomware ...) in the text
+    promos: int = 0  # launch, release or event notice terms in the title or the lead
 
 
 def features(ev: Evidence) -> dict[str, float]:
@@ -92,6 +94,7 @@ def features(ev: Evidence) -> dict[str, float]:
         "policy": ev.policy_anchors / ev.anchors if ev.anchors else 0.0,
         "length": max(0.0, math.log10(chars / SHORT_TEXT_CHARS)),
         "threat": math.log1p(1000.0 * ev.threats / chars),
+        "promo": 1.0 if ev.promos else 0.0,
     }
 
 

@@ -40,6 +40,9 @@ ANCHOR = -1
 EXCLUDE = -2
 POLICY = -3  # a policy-context term of the watchlist (topic and rule -1)
 THREAT = -4  # a threat-report term of the watchlist (topic and rule -1), in the policy sink
+# A launch, release or event notice's term (topic and rule -1), in the policy sink. Not gated: it
+# counts in a title that holds no evidence ("Sign up for our hackathon").
+PROMO = -5
 # The gate every anchor opens: policy-context terms ("law", "Gesetz") occur on most pages and only
 # matter in a field where some topic's anchor occurs.
 ANY_ANCHOR = "any-anchor"
@@ -170,6 +173,8 @@ class TopicMatcher:
             items.append((term, TopicPayload(-1, -1, POLICY)))
         for term in self.watchlist.relevance.threat_context:
             items.append((term, TopicPayload(-1, -1, THREAT)))
+        for term in self.watchlist.relevance.promo_context:
+            items.append((term, TopicPayload(-1, -1, PROMO)))
         return items
 
     @staticmethod
@@ -183,6 +188,8 @@ class TopicMatcher:
             return ((payload.topic, payload.rule), payload.topic, ANY_ANCHOR), None
         if payload.slot == EXCLUDE:
             return (), payload.topic
+        if payload.slot == PROMO:
+            return (), None
         if payload.slot <= POLICY:  # policy-context and threat terms
             return (), ANY_ANCHOR
         return (), (payload.topic, payload.rule)
@@ -215,12 +222,19 @@ class TopicMatcher:
         # topic -> anchors that fired: (weight, rule, field, anchor match, context matches, policy near)
         fired: dict[int, list[_Fired]] = defaultdict(list)
         threats = 0  # threat-report terms in the fields that hold evidence
+        promos = 0  # launch, release or event notice terms in the title or the lead
         for fld, (rule_matches, exclude_matches, policy) in fields:
+            if policy and any(m.payload.slot != POLICY for m in policy):
+                if rule_matches:
+                    threats += sum(1 for m in policy if m.payload.slot == THREAT)
+                promos += sum(
+                    1
+                    for m in policy
+                    if m.payload.slot == PROMO and (fld.name == "title" or m.start < relevance.LEAD_CHARS)
+                )
+                policy = [m for m in policy if m.payload.slot == POLICY]
             if not rule_matches:
                 continue
-            if policy and any(m.payload.slot == THREAT for m in policy):
-                threats += sum(1 for m in policy if m.payload.slot == THREAT)
-                policy = [m for m in policy if m.payload.slot == POLICY]
             by_slot: dict[tuple[int, int, int], list[TermMatch]] = {}
             for m in rule_matches:
                 key = m.payload  # (topic, rule, slot)
@@ -257,13 +271,15 @@ class TopicMatcher:
         chars = sum(len(fld.norm.text) for fld, _ in fields)
         hits = []
         for ti, entries in fired.items():
-            hit = self._topic_hit(ti, entries, chars, threats)
+            hit = self._topic_hit(ti, entries, chars, threats, promos)
             if hit is not None:
                 hits.append(hit)
         hits.sort(key=lambda h: (-h.score, self.topic_ids.index(h.topic)))
         return hits
 
-    def _topic_hit(self, ti: int, entries: list[_Fired], chars: int, threats: int = 0) -> TopicHit | None:
+    def _topic_hit(
+        self, ti: int, entries: list[_Fired], chars: int, threats: int = 0, promos: int = 0
+    ) -> TopicHit | None:
         """The topic's hit when its evidence reaches ``min_score`` and its relevance the threshold."""
         topic = self.topics[ti]
         # Score distinct anchor spans once (several rules may fire on "data localisation law").
@@ -310,6 +326,7 @@ class TopicMatcher:
                 policy_anchors=with_policy,
                 chars=chars,
                 threats=threats,
+                promos=promos,
             )
         )
         score = self.model.score(feats)

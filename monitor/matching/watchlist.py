@@ -87,6 +87,9 @@ class Relevance:
     policy_context: tuple[Term, ...] = ()  # law, regulator, court, ministry ... in every language
     # malware, exploit, ransomware ...: the vocabulary of a threat report (relevance "threat")
     threat_context: tuple[Term, ...] = ()
+    # "we're excited to announce", hackathon, call for papers, booth ...: a vendor's or a
+    # project's own launch, release or event notice (relevance "promo")
+    promo_context: tuple[Term, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -248,9 +251,9 @@ def _threshold(path: Path, key: str, value: Any) -> float:
 
 def _relevance(path: Path, raw: Any) -> Relevance:
     """``relevance: {threshold: 0.5, policy_context: {en: [law, regulator], de: [Gesetz*]},
-    threat_context: {en: [malware, ransomware]}}``."""
+    threat_context: {en: [malware, ransomware]}, promo_context: {en: [hackathon]}}``."""
     spec = _as_map(path, "relevance", raw)
-    known = ("threshold", "policy_context", "threat_context")
+    known = ("threshold", "policy_context", "threat_context", "promo_context")
     unknown = set(spec) - set(known)
     if unknown:
         raise _fail(path, f"relevance.{sorted(unknown)[0]}", f"unknown key; expected {', '.join(known)}")
@@ -268,6 +271,7 @@ def _relevance(path: Path, raw: Any) -> Relevance:
         _threshold(path, "relevance.threshold", threshold),
         by_kind["policy_context"],
         by_kind["threat_context"],
+        by_kind["promo_context"],
     )
 
 

@@ -390,3 +390,35 @@ def test_threat_report_vocabulary_is_a_feature(tmp_path: Path) -> None:
     assert relevance.HAND_MODEL.score(relevance.features(threatened)) == relevance.HAND_MODEL.score(
         relevance.features(ev)
     )
+
+
+def test_a_launch_or_event_notice_in_the_title_or_lead_is_the_promo_feature(tmp_path: Path) -> None:
+    # relevance.promo_context terms in the title (even one with no evidence) or the lead set the
+    # "promo" feature; deeper in the text they do not. The hand-set model weighs it down.
+    body = "relevance:\n  threshold: 0.01\n  promo_context:\n    en: [hackathon*, call for papers]\n" + TOPIC
+    every_candidate = TopicMatcher.from_file(_watchlist(tmp_path, body))
+    text = "The widget law shapes the cloud market. " + "Ministers debated it at length. " * 30
+    assert every_candidate.match("Sign up for our hackathon", text)[0].features["promo"] == 1.0
+    assert every_candidate.match("", "Call for papers: " + text)[0].features["promo"] == 1.0
+    assert every_candidate.match("", text + " Join the hackathon.")[0].features["promo"] == 0.0
+    assert every_candidate.match("Ministers meet", text)[0].features["promo"] == 0.0
+    ev = relevance.Evidence(mass=1, lead_mass=1, in_title=False, rules=1, anchors=1, policy_anchors=0, chars=600)
+    notice = relevance.Evidence(
+        mass=1, lead_mass=1, in_title=False, rules=1, anchors=1, policy_anchors=0, chars=600, promos=1
+    )
+    assert relevance.HAND_MODEL.score(relevance.features(notice)) < relevance.HAND_MODEL.score(relevance.features(ev))
+
+
+def test_a_vendors_event_notice_is_not_a_flag_but_a_policy_story_with_the_same_words_is(matcher: Matcher) -> None:
+    # The shipped watchlist: a project's trade-fair notice says "digital sovereignty" as a slogan.
+    notice = (
+        "Meet us at booth C12 in hall 4. Our team will show the latest release of the stack, talk "
+        "about digital sovereignty and hand out stickers. Sign up for our community meetup on the "
+        "second evening; drinks are on us."
+    )
+    assert not topics(matcher, "See you at Cloud Expo Europe in Frankfurt", notice + " " + FILLER[:600])
+    story = (
+        "The federal ministry will fund a sovereign cloud for public administration, the minister said "
+        "on Tuesday, to reduce dependence on US hyperscalers under the government's digital sovereignty strategy."
+    )
+    assert "data_sovereignty" in topics(matcher, "Ministry funds a sovereign cloud for the administration", story)
