@@ -312,6 +312,17 @@ def test_the_press_wording_flags(matcher: Matcher, lang: str, title: str, text: 
             "Office suite update",
             "Microsoft will replace the ribbon in Office 365 with a new menu bar, the company said.",
         ),
+        # A provider's offer of local storage is no mandate.
+        (
+            "en",
+            "Cloud provider opens Jakarta region",
+            "The new data centre lets Indonesian customers store their data locally and cut latency for their apps.",
+        ),
+        (
+            "en",
+            "Frankfurt data centre opens",
+            "The region gives customers the option to keep their data locally in Germany, the company said.",
+        ),
     ],
 )
 def test_the_traps_beside_them_do_not(matcher: Matcher, lang: str, title: str, text: str) -> None:
