@@ -270,6 +270,116 @@ def flagged(matcher: Matcher, title: str, text: str, lang: str) -> set[str]:
             "What the divest-or-ban law requires of ByteDance, and what happens next.",
             "data_sovereignty",
         ),
+        # The Spanish and Portuguese battery (2026-12-03, second round): data sent outside the EEA,
+        # China's "salida transfronteriza", an adequate level of protection, data kept on national
+        # soil, X by its other names, a court's order to a platform, child online-safety laws and
+        # social media barred to minors, intelligence agencies tracking phones, location on demand,
+        # encrypted data demanded, court orders for users' data, national AI laws.
+        (
+            "pt",
+            "Universidade",
+            "A CNPD ordenou a suspensão do envio de dados dos alunos para servidores fora do Espaço Económico Europeu.",
+            "cross_border_transfers",
+        ),
+        (
+            "es",
+            "Universidad",
+            "La AEPD concluye que la universidad enviaba datos personales de sus alumnos a un proveedor"
+            " fuera de la UE.",
+            "cross_border_transfers",
+        ),
+        (
+            "es",
+            "Pekín",
+            "China publica las normas sobre la salida transfronteriza de información personal.",
+            "cross_border_transfers",
+        ),
+        (
+            "es",
+            "SIC",
+            "La SIC publica la lista de países con un nivel adecuado de protección de datos.",
+            "adequacy_decisions",
+        ),
+        (
+            "pt",
+            "Bruxelas",
+            "A Comissão Europeia reconhece que o Brasil garante uma proteção de dados equivalente à europeia.",
+            "adequacy_decisions",
+        ),
+        (
+            "es",
+            "Senado",
+            "El Senado debate que la información del gobierno federal se resguarde únicamente en territorio nacional.",
+            "data_localization",
+        ),
+        (
+            "pt",
+            "Moscou",
+            "Tribunal multa a rede social por não armazenar no país os dados pessoais de cidadãos russos.",
+            "data_localization",
+        ),
+        (
+            "es",
+            "Brasil",
+            "El juez ordenó la suspensión inmediata y total del funcionamiento de la red social X en el país.",
+            "platform_regulation",
+        ),
+        (
+            "es",
+            "Tutela",
+            "La Corte Constitucional ordena a la plataforma retirar en 48 horas los contenidos que vulneran a menores.",
+            "platform_regulation",
+        ),
+        (
+            "pt",
+            "ECA Digital",
+            "A lei de proteção de crianças e adolescentes em ambientes digitais obriga as plataformas a"
+            " verificar a idade.",
+            "platform_regulation",
+        ),
+        ("es", "Canberra", "Australia prohíbe las redes sociales a los menores de 16 años.", "platform_regulation"),
+        (
+            "pt",
+            "Abin paralela",
+            "Relatório da PF: a Abin monitorou celulares de jornalistas e ministros sem autorização judicial.",
+            "government_access",
+        ),
+        (
+            "es",
+            "CNI",
+            "El CNI espió los móviles de periodistas y políticos, según la investigación.",
+            "government_access",
+        ),
+        (
+            "es",
+            "Telecomunicaciones",
+            "La nueva ley obliga a las operadoras a entregar la geolocalización en tiempo real a las autoridades.",
+            "government_access",
+        ),
+        (
+            "pt",
+            "Londres",
+            "O Governo britânico exigia acesso aos dados cifrados dos clientes da Apple guardados na nuvem.",
+            "government_access",
+        ),
+        (
+            "pt",
+            "STF",
+            "O STF fixou critérios para os pedidos de dados de usuários a provedores de internet em investigações.",
+            "government_access",
+        ),
+        (
+            "es",
+            "Moncloa",
+            "El Consejo de Ministros aprueba el anteproyecto de ley para la gobernanza de la inteligencia artificial.",
+            "ai_regulation",
+        ),
+        (
+            "pt",
+            "Câmara",
+            "A Câmara aprova o projeto de lei que regula a inteligência artificial no Brasil.",
+            "ai_regulation",
+        ),
     ],
 )
 def test_the_press_wording_flags(matcher: Matcher, lang: str, title: str, text: str, topic: str) -> None:
@@ -312,6 +422,18 @@ def test_the_press_wording_flags(matcher: Matcher, lang: str, title: str, text: 
             "Office suite update",
             "Microsoft will replace the ribbon in Office 365 with a new menu bar, the company said.",
         ),
+        # Beside the Spanish and Portuguese classes: business information sent abroad, a copy between
+        # phones, a delivery platform's labour case, a grooming crime, a school phone rule.
+        ("es", "Exportadora", "La empresa envía información comercial a sus clientes en el extranjero cada semana."),
+        ("pt", "Celular novo", "O aplicativo permite o envio de dados entre o celular antigo e o novo."),
+        ("es", "Repartidor", "El juez ordenó a la plataforma de reparto readmitir al repartidor despedido."),
+        (
+            "pt",
+            "Aliciamento",
+            "Polícia prende suspeito de aliciar crianças na internet; a lei prevê pena de até oito anos.",
+        ),
+        ("es", "Recreo", "El colegio prohíbe el uso del móvil a los menores durante el recreo."),
+        ("es", "Despacho", "La inteligencia artificial ayuda a los jueces a redactar sentencias, dice el ministerio."),
         # A provider's offer of local storage is no mandate.
         (
             "en",
@@ -355,6 +477,12 @@ def test_the_traps_beside_them_do_not(matcher: Matcher, lang: str, title: str, t
             "DE",
         ),
         (
+            "es",
+            "Proyecto de ley",
+            "La Cámara de Diputadas y Diputados despacha el proyecto que regula la inteligencia artificial.",
+            "CL",
+        ),
+        (
             "de",
             "Cloud im Krankenhaus",
             "Was § 393 SGB V von Praxen verlangt, die Gesundheitsdaten in der Cloud verarbeiten.",
@@ -366,3 +494,13 @@ def test_national_institutions_name_their_country(
     matcher: Matcher, lang: str, title: str, text: str, country: str
 ) -> None:
     assert country in matcher.match(title, text, lang).mentioned
+
+
+def test_a_national_commission_is_not_the_european_commission(matcher: Matcher) -> None:
+    title = "La Comisión de Ciencias y Tecnología despacha el proyecto de ley de inteligencia artificial"
+    text = (
+        "La Comisión de Ciencias y Tecnología de la Cámara de Diputadas y Diputados despachó el proyecto que "
+        "regula la inteligencia artificial, con un enfoque de riesgos inspirado en la Unión Europea."
+    )
+    assert matcher.match(title, text, "es").about[0] == "CL"
+    assert "EU" in matcher.match("", "La Comisión Europea aprobó la decisión de adecuación.", "es").about
