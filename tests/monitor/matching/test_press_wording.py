@@ -380,6 +380,33 @@ def flagged(matcher: Matcher, title: str, text: str, lang: str) -> set[str]:
             "A Câmara aprova o projeto de lei que regula a inteligência artificial no Brasil.",
             "ai_regulation",
         ),
+        # The Chinese battery: the CAC's platform rules and summons, foreign bans of Chinese apps, the
+        # divest-or-ban law, a failed cybersecurity review, Taiwan's 國際傳輸 and Hong Kong's 跨境轉移,
+        # the US bulk-data rule, an encryption backdoor demanded by a government.
+        ("zh", "网信办", "国家网信办约谈某短视频平台，责令其暂停热搜榜单更新一周。", "platform_regulation"),
+        (
+            "zh",
+            "实名",
+            "网络平台应当对注册用户进行真实身份信息认证，并在账号信息页面展示IP地址属地。",
+            "platform_regulation",
+        ),
+        ("zh", "商务部", "印度政府以国家安全为由再次封禁数十款中国应用，商务部表示坚决反对。", "platform_regulation"),
+        ("zh", "外交部", "外交部回应美方TikTok“不卖就禁”法案：以国家安全为名打压他国企业。", "data_sovereignty"),
+        (
+            "zh",
+            "审查",
+            "该公司在华销售的产品未通过网络安全审查，关键信息基础设施运营者应停止采购。",
+            "data_sovereignty",
+        ),
+        ("zh", "通傳會", "通傳會令電信業者不得將用戶個人資料國際傳輸至中國大陸地區。", "cross_border_transfers"),
+        (
+            "zh",
+            "私隱",
+            "私隱專員公署：個人資料跨境轉移規例下月生效，機構須採用建議合約條文。",
+            "cross_border_transfers",
+        ),
+        ("zh", "司法部", "美国司法部数据安全计划生效，限制向受关注国家提供批量敏感数据。", "cross_border_transfers"),
+        ("zh", "苹果", "英国政府依据调查权力法要求苹果为加密数据开设后门。", "government_access"),
     ],
 )
 def test_the_press_wording_flags(matcher: Matcher, lang: str, title: str, text: str, topic: str) -> None:
@@ -434,6 +461,11 @@ def test_the_press_wording_flags(matcher: Matcher, lang: str, title: str, text: 
         ),
         ("es", "Recreo", "El colegio prohíbe el uso del móvil a los menores durante el recreo."),
         ("es", "Despacho", "La inteligencia artificial ayuda a los jueces a redactar sentencias, dice el ministerio."),
+        # Beside the Chinese classes: a reward for reporting threats, a cosmetics platform's filing,
+        # a hacker's backdoor.
+        ("zh", "奖励", "公民举报危害国家安全行为可获奖励，依照反间谍法有关规定执行。"),
+        ("zh", "化妆品", "化妆品销售平台应当依法办理备案，并在显著位置公示备案信息。"),
+        ("zh", "木马", "黑客利用木马在加密数据中植入后门，政府提醒用户尽快更新系统。"),
         # A provider's offer of local storage is no mandate.
         (
             "en",
@@ -482,6 +514,7 @@ def test_the_traps_beside_them_do_not(matcher: Matcher, lang: str, title: str, t
             "La Cámara de Diputadas y Diputados despacha el proyecto que regula la inteligencia artificial.",
             "CL",
         ),
+        ("zh", "修正條文", "資通安全管理法修正：我國公務機關不得使用大陸地區廠商之危害國家資通安全產品。", "TW"),
         (
             "de",
             "Cloud im Krankenhaus",
