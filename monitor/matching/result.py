@@ -41,7 +41,7 @@ class TopicHit:
     evidence: list[Evidence]
     reason: str = ""  # e.g. '"Drittlandtransfer" near "DSGVO"'
     # Why the score (monitor/matching/relevance.py): evidence_mass, lead, title, mass, density,
-    # rules, policy, length, threat. Empty for hits not built by the topic matcher.
+    # rules, policy, length, threat, promo. Empty for hits not built by the topic matcher.
     features: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
