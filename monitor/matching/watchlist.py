@@ -129,9 +129,12 @@ def _term(path: Path, key: str, raw: Any) -> Term:
         raise _fail(path, key, f"{exc} (in {raw!r})") from exc
 
 
-def _terms(path: Path, key: str, raw: Any) -> tuple[Term, ...]:
+def _terms(path: Path, key: str, raw: Any, groups: dict[str, str] | None = None) -> tuple[Term, ...]:
+    """Phrases, ``(a | b)`` alternations and, where ``groups`` is given, ``@group`` names."""
     out: list[Term] = []
     for i, item in enumerate(_as_list(path, key, raw)):
+        if groups is not None and isinstance(item, str) and item.strip().startswith("@"):
+            item = _expand_groups(path, f"{key}[{i}]", item.strip(), groups)
         if isinstance(item, str) and item.strip().startswith("("):
             try:
                 out.extend(parse_operand(item).terms)
@@ -236,7 +239,7 @@ def _topic(path: Path, topic_id: str, raw: Any, groups: dict[str, str]) -> Topic
         id=topic_id,
         label=str(spec.get("label", topic_id)),
         rules=tuple(rules),
-        exclude=_terms(path, f"{key}.exclude", spec.get("exclude")),
+        exclude=_terms(path, f"{key}.exclude", spec.get("exclude"), groups),
         exclude_window=window,
         min_score=float(min_score),
         threshold=threshold,

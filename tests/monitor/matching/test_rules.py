@@ -99,6 +99,16 @@ def test_groups_and_weights(tmp_path: Path) -> None:
     assert matcher.match("", "abc twice abc") == []  # exact case
 
 
+def test_a_group_in_an_exclude_list(tmp_path: Path) -> None:
+    # exclude: ["@lures"] stands for the group's terms, as @ctx does in a rule.
+    body = "groups:\n  lures: [phishing, spoofed]\ntopics:\n  t1:\n    terms:\n      en: [widget law]\n"
+    matcher = TopicMatcher.from_file(_watchlist(tmp_path, body + '    exclude: ["@lures"]\n'))
+    assert matcher.match("", "Spoofed emails cite the widget law.") == []
+    assert [h.topic for h in matcher.match("", "Ministers passed the widget law.")] == ["t1"]
+    with pytest.raises(ConfigError, match="unknown group @bait"):
+        TopicMatcher.from_file(_watchlist(tmp_path, body + '    exclude: ["@bait"]\n'))
+
+
 def test_shipped_watchlist_loads() -> None:
     matcher = TopicMatcher.from_file(CONFIG_DIR / "watchlists.yaml")
     assert set(matcher.topic_ids) == {
