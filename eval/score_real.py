@@ -270,15 +270,35 @@ def other_calibration(items: list[dict], matcher: Matcher) -> tuple[str, dict[st
         other = relevance.HAND_MODEL
     matcher.topics.model = other
     try:
-        by_part = {part: Counts() for part in ("tune", "test", "all")}
-        for item in items:
-            flagged = bool(match_item(matcher, item).topics)
-            expected = {"on_topic"} if item["on_topic"] else set()
-            for part in (item["part"], "all"):
-                by_part[part].add(item["id"], expected, {"on_topic"} if flagged else set())
+        by_part = flag_counts(items, matcher)
     finally:
         matcher.topics.model = used
     return f"{other.source} weights", by_part
+
+
+def rules_alone(items: list[dict], matcher: Matcher) -> tuple[str, dict[str, Counts]] | None:
+    """Flags per part with the text model switched off (monitor/matching/text_model.py): what its
+    rescue of candidates under their threshold adds, reported beside the flags that use it."""
+    reader = matcher.topics.reader
+    if reader is None:
+        return None
+    matcher.topics.reader = None
+    try:
+        by_part = flag_counts(items, matcher)
+    finally:
+        matcher.topics.reader = reader
+    return "rules alone (no text model)", by_part
+
+
+def flag_counts(items: list[dict], matcher: Matcher) -> dict[str, Counts]:
+    """Flags per part ('tune', 'test', 'all') of the matcher as it is set up now."""
+    by_part = {part: Counts() for part in ("tune", "test", "all")}
+    for item in items:
+        flagged = bool(match_item(matcher, item).topics)
+        expected = {"on_topic"} if item["on_topic"] else set()
+        for part in (item["part"], "all"):
+            by_part[part].add(item["id"], expected, {"on_topic"} if flagged else set())
+    return by_part
 
 
 def figures(part: dict) -> dict[str, float]:
@@ -302,13 +322,16 @@ def _row(name: str, counts: Counts, extra: str = "") -> str:
     )
 
 
-def report(by_part: dict[str, dict], parts: list[str], other: tuple[str, dict[str, Counts]] | None = None) -> None:
+def report(
+    by_part: dict[str, dict], parts: list[str], others: list[tuple[str, dict[str, Counts]] | None] | None = None
+) -> None:
     for name in parts:
         part = by_part[name]
         print(f"{name} part: {part['items']} items, {part['on_topic']} on topic")
         print(_row("flags", part["flags"]))
-        if other is not None:
-            print(_row(f"flags with the {other[0]}", other[1][name]))
+        for other in others or []:
+            if other is not None:
+                print(_row(f"flags with the {other[0]}", other[1][name]))
         print(_row(f"flags without the {part['borderline']} borderline or split calls", part["clear_flags"]))
         readers = part["agreement"]
         if readers:
@@ -378,7 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(measured, indent=2))
     else:
-        report(by_part, [args.part] if args.part else ["tune", "test"], other_calibration(items, matcher))
+        others = [other_calibration(items, matcher), rules_alone(items, matcher)]
+        report(by_part, [args.part] if args.part else ["tune", "test"], others)
     if args.errors:
         for part in [args.part] if args.part else ["tune"]:
             for line in by_part[part]["flags"].errors + by_part[part]["countries"].errors:

@@ -6,7 +6,9 @@ of the distinct anchor spans that fired (title hits count more); a topic whose m
 ``min_score`` is a candidate, and monitor/matching/relevance.py scores how much the text is about
 it (where the evidence sits, its density, how many rules agree across separate passages, policy
 context near it, length).
-The topic is reported when that score reaches its threshold.
+The topic is reported when that score reaches its threshold, or, for the best candidate of a text
+that has no topic over its threshold, when monitor/matching/text_model.py reads the whole text as
+on topic (a rescued topic scores its threshold, the lowest score a flag has).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from __future__ import annotations
 import bisect
 import logging
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
-from monitor.matching import relevance
+from monitor.matching import relevance, text_model
 from monitor.matching.automaton import MAX_CHARS_PER_WORD, Field, TermIndex, TermMatch
 from monitor.matching.normalize import normalize
 from monitor.matching.result import Evidence, TopicHit
@@ -137,11 +140,21 @@ class _Near:
 class TopicMatcher:
     """Evaluates every topic of a watchlist; immutable after construction, so thread-safe."""
 
-    def __init__(self, watchlist: Watchlist, model: relevance.Model | None = None) -> None:
+    def __init__(
+        self,
+        watchlist: Watchlist,
+        model: relevance.Model | None = None,
+        reader: text_model.TextModel | None | bool = True,
+    ) -> None:
+        """``reader``: the text model that may rescue a candidate under its threshold; True: the
+        shipped one (``text_model.load``), None or False: none."""
         self.watchlist = watchlist
         self.topics: tuple[Topic, ...] = watchlist.topics
         self.topic_ids = [t.id for t in self.topics]
         self.model = model or relevance.load_model()
+        self.reader: text_model.TextModel | None = (
+            text_model.load() if reader is True else (reader if isinstance(reader, text_model.TextModel) else None)
+        )
         self.thresholds = [
             t.threshold if t.threshold is not None else watchlist.relevance.threshold for t in self.topics
         ]
@@ -274,13 +287,45 @@ class TopicMatcher:
             hit = self._topic_hit(ti, entries, chars, threats, promos)
             if hit is not None:
                 hits.append(hit)
+        if not hits and self.reader is not None:
+            rescued = self._rescue(fields, fired, chars, threats, promos)
+            return [rescued] if rescued is not None else []
         hits.sort(key=lambda h: (-h.score, self.topic_ids.index(h.topic)))
         return hits
 
-    def _topic_hit(
-        self, ti: int, entries: list[_Fired], chars: int, threats: int = 0, promos: int = 0
+    def _rescue(
+        self, fields: list[tuple[Field, Parts]], fired: dict[int, list[_Fired]], chars: int, threats: int, promos: int
     ) -> TopicHit | None:
-        """The topic's hit when its evidence reaches ``min_score`` and its relevance the threshold."""
+        """The best candidate under its threshold, flagged when the text model reads the text as on
+        topic; None when no candidate reached ``min_score`` or the model reads it as off topic."""
+        assert self.reader is not None and self.reader.rescue is not None
+        candidates = [
+            hit
+            for ti, entries in fired.items()
+            if (hit := self._topic_hit(ti, entries, chars, threats, promos, floor=0.0)) is not None
+        ]
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda h: (h.score / self.thresholds[self.topic_ids.index(h.topic)], h.topic))
+        texts = {fld.name: fld.norm.text for fld, _ in fields}
+        p = self.reader.probability(texts.get("title", ""), texts.get("text", ""))
+        if p < self.reader.rescue:
+            return None
+        threshold = self.thresholds[self.topic_ids.index(best.topic)]
+        features = {**best.features, "text_model": round(p, 3)}
+        return replace(best, score=round(threshold, 3), reason=f"{best.reason} (text model {p:.2f})", features=features)
+
+    def _topic_hit(
+        self,
+        ti: int,
+        entries: list[_Fired],
+        chars: int,
+        threats: int = 0,
+        promos: int = 0,
+        floor: float | None = None,
+    ) -> TopicHit | None:
+        """The topic's hit when its evidence reaches ``min_score`` and its relevance the threshold
+        (``floor``, when given, instead of the threshold)."""
         topic = self.topics[ti]
         # Score distinct anchor spans once (several rules may fire on "data localisation law").
         best_per_span: dict[tuple[str, int, int], float] = {}
@@ -330,7 +375,7 @@ class TopicMatcher:
             )
         )
         score = self.model.score(feats)
-        if score < self.thresholds[ti]:
+        if score < (self.thresholds[ti] if floor is None else floor):
             return None
         entries.sort(key=lambda e: (e[2].name != "title", -e[0], e[3].start))
         evidence: list[Evidence] = []

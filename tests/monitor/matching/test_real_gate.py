@@ -177,3 +177,28 @@ def test_the_other_calibration_is_scored_and_the_matcher_keeps_its_own(
     learned.write_text('{"weights": {"bias": "high"}', encoding="utf-8")
     assert score_real.other_calibration(items, matcher) is None
     assert "relevance.json not scored" in capsys.readouterr().err
+
+
+def test_the_rules_alone_are_scored_beside_the_text_models_rescue(tmp_path: Path) -> None:
+    score_real = _score_real()
+    from monitor.matching import Matcher, text_model
+
+    watchlist = tmp_path / "watchlists.yaml"
+    watchlist.write_text("topics:\n  t1:\n    terms:\n      en: [widget law]\n", encoding="utf-8")
+    matcher = Matcher.build(watchlist)
+    passing = "The council met to discuss the harbour. " * 150 + "A widget law was mentioned once."
+    items = [
+        {"id": "x:1", "part": "test", "on_topic": True, "title": "Harbour works", "text": passing},
+        {"id": "x:2", "part": "tune", "on_topic": False, "title": "Cup final", "text": "The striker scored."},
+    ]
+    for item in items:
+        item.update(lang="en", source_dataset="x")
+    matcher.topics.reader = None
+    assert score_real.rules_alone(items, matcher) is None  # no model: no second line
+    reads_all = text_model.TextModel({"harbour": 1.0}, {"harbour": 1.0}, 60.0, 0.5)
+    matcher.topics.reader = reads_all
+    assert matcher.match(items[0]["title"], passing, "en").topics  # rescued: a candidate, read as on topic
+    name, counts = score_real.rules_alone(items, matcher)
+    assert name == "rules alone (no text model)"
+    assert counts["test"].fn == 1 and counts["test"].tp == 0 and counts["tune"].fp == 0
+    assert matcher.topics.reader is reads_all  # the matcher keeps its model
