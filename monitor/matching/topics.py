@@ -152,12 +152,25 @@ class TopicMatcher:
         self.topics: tuple[Topic, ...] = watchlist.topics
         self.topic_ids = [t.id for t in self.topics]
         self.model = model or relevance.load_model()
-        self.reader: text_model.TextModel | None = (
-            text_model.load() if reader is True else (reader if isinstance(reader, text_model.TextModel) else None)
+        # The shipped model is read at the first text that needs it: most runs of `monitor match`
+        # never do, and its 20,000 terms cost start-up time.
+        self._reader: text_model.TextModel | None | bool = (
+            True if reader is True else (reader if isinstance(reader, text_model.TextModel) else None)
         )
         self.thresholds = [
             t.threshold if t.threshold is not None else watchlist.relevance.threshold for t in self.topics
         ]
+
+    @property
+    def reader(self) -> text_model.TextModel | None:
+        """The text model that may rescue a candidate under its threshold (None: none)."""
+        if self._reader is True:
+            self._reader = text_model.load()
+        return self._reader if isinstance(self._reader, text_model.TextModel) else None
+
+    @reader.setter
+    def reader(self, model: text_model.TextModel | None) -> None:
+        self._reader = model
 
     @classmethod
     def from_file(cls, path: Path) -> TopicMatcher:
@@ -287,7 +300,7 @@ class TopicMatcher:
             hit = self._topic_hit(ti, entries, chars, threats, promos)
             if hit is not None:
                 hits.append(hit)
-        if not hits and self.reader is not None:
+        if not hits and self._reader is not None and self.reader is not None:
             rescued = self._rescue(fields, fired, chars, threats, promos)
             return [rescued] if rescued is not None else []
         hits.sort(key=lambda h: (-h.score, self.topic_ids.index(h.topic)))
