@@ -281,3 +281,31 @@ def test_capital_city_in_passing_is_not_a_subject(matcher: Matcher) -> None:
 )
 def test_data_protection_authority_named_is_its_country(matcher: Matcher, text: str, code: str) -> None:
     assert about(matcher, "Decision", text) == [code]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The Slovenian DPA found that the police could view the footage.", "SI"),
+        ("Romanian authorities ordered the operator to keep the records.", "RO"),
+        ("The Norwegian regulator suspended the transfers.", "NO"),
+        ("Die ungarische Datenschutzbehörde verhängte ein Bußgeld.", "HU"),
+        ("Le gouvernement marocain a adopté le décret.", "MA"),
+        ("El gobierno mexicano presentó la iniciativa.", "MX"),
+        ("The Saudi government bought the spyware.", "SA"),
+        ("Thai police will be able to read the messages.", "TH"),
+        ("Il governo greco ha approvato il decreto.", "GR"),
+    ],
+)
+def test_a_demonym_next_to_an_actor_names_any_jurisdiction(matcher: Matcher, text: str, code: str) -> None:
+    assert about(matcher, "Decision", text) == [code]
+
+
+def test_demonyms_of_small_jurisdictions_follow_the_same_roles(matcher: Matcher) -> None:
+    # A nationality next to a person noun is mentioned, not a subject.
+    result = matcher.match("Complaint filed", "A Togolese activist complained to the Irish DPC.", "en")
+    assert result.about == ["IE"] and "TG" in result.mentioned
+    # Lower-case English words that look like demonyms name nobody.
+    assert codes(matcher, "Release notes", "Then polish the tests and turkey is served.") == []
+    # Longest match wins: South Sudanese is not Sudanese, South African not African.
+    assert codes(matcher, "", "The South Sudanese government blocked the service.") == ["SS"]
