@@ -111,8 +111,33 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-# ``\w`` is exactly ``_is_word_char``: letters, digits (str.isalnum) and "_".
-_WORD_RUN = re.compile(r"\w*")
+# The unspaced scripts (Chinese, Japanese, Korean) start at U+2E80: below it no character needs
+# the registry's look-up.
+_FIRST_UNSPACED = "\u2e80"
+
+
+@lru_cache(maxsize=8)
+def _unspaced_char_re(unspaced: str) -> re.Pattern[str]:
+    return re.compile(f"[{unspaced}]")
+
+
+def _glues(ch: str) -> bool:
+    """Does ``ch`` continue the word of a term written in a spaced script? A letter or digit does;
+    a character of an unspaced script does not: Chinese glues Latin names to its characters
+    (禁用DeepSeek, 欧盟GDPR), and there the Latin name is a word of its own."""
+    return ch.isalnum() and (ch < _FIRST_UNSPACED or not _unspaced_char_re(languages.unspaced_class()).match(ch))
+
+
+def _continues(ch: str) -> bool:
+    """``_is_word_char`` for a term of a spaced script: "_" or a character that ``_glues``."""
+    return ch == "_" or _glues(ch)
+
+
+# ``\w`` is exactly ``_is_word_char``: letters, digits (str.isalnum) and "_"; a compound extension
+# of a spaced-script term stops at an unspaced script's character.
+@lru_cache(maxsize=8)
+def _word_run(unspaced: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:(?![{unspaced}])\w)*")
 
 
 # Gating: an entry may say which gates it opens when its key occurs, and which gate it needs to be
@@ -317,6 +342,9 @@ class TermIndex:
         # In an ASCII text every hit is of a projected key, whose pattern already put a boundary
         # (not a letter, digit or "_") on each side that needs one: no need to look again.
         checked = fld.ascii
+        # A letter or digit next to a key glues it into a word, unless it is a character of an
+        # unspaced script (``_glues``): tested inline, the look-up only for such characters.
+        first = _FIRST_UNSPACED
         opened: set[Hashable] = set()
         if self._gating is not None:
             opens_of = self._opens
@@ -325,7 +353,8 @@ class TermIndex:
                 if opens:
                     m = meta[idx]
                     if checked or not (
-                        (m[0] and start > 0 and text[start - 1].isalnum()) or (m[1] and end < n and text[end].isalnum())
+                        (m[0] and start > 0 and (c := text[start - 1]).isalnum() and (c < first or _glues(c)))
+                        or (m[1] and end < n and (c := text[end]).isalnum() and (c < first or _glues(c)))
                     ):
                         opened.update(opens)
         # A key's entries whose gate is open, worked out once per field: "data" is a NEAR term of
@@ -339,8 +368,8 @@ class TermIndex:
             if needs_all is not None and needs_all.isdisjoint(opened):
                 continue
             if not checked and (
-                (need_left and start > 0 and text[start - 1].isalnum())
-                or (need_right and end < n and text[end].isalnum())
+                (need_left and start > 0 and (c := text[start - 1]).isalnum() and (c < first or _glues(c)))
+                or (need_right and end < n and (c := text[end]).isalnum() and (c < first or _glues(c)))
             ):
                 continue
             if gates is None:
@@ -371,20 +400,20 @@ class TermIndex:
                 continue
             # A key that begins or ends with punctuation ("-language", "u.s.") carries its own edge.
             # (text[start:end] is the key: its own edges are known.)
-            left_ok = start == 0 or not word_first or not _is_word_char(text[start - 1])
-            right_ok = end == n or not word_last or not _is_word_char(text[end])
+            left_ok = start == 0 or not word_first or not _continues(text[start - 1])
+            right_ok = end == n or not word_last or not _continues(text[end])
             for term, payload, _needs, sink, exact in ready:
                 s, e = start, end
                 if not term.cjk:
                     if not left_ok:
                         if not term.open_left:
                             continue
-                        while s > 0 and _is_word_char(text[s - 1]):
+                        while s > 0 and _continues(text[s - 1]):
                             s -= 1
                     if not right_ok:
                         if not term.open_right:
                             continue
-                        e = _WORD_RUN.match(text, e).end()  # type: ignore[union-attr]  # \w* always matches
+                        e = _word_run(languages.unspaced_class()).match(text, e).end()  # type: ignore[union-attr]
                 if exact is not None and not _case_ok(term, norm, start, end):
                     continue
                 os_, oe = (s, e) if linear else norm.span(s, e)

@@ -60,8 +60,11 @@ def _plain_scan(index: TermIndex, fld: Field) -> list[tuple[Term, Hashable, int,
     text, norm = fld.norm.text, fld.norm
     n = len(text)
 
+    unspaced = re.compile(f"[{languages.unspaced_class()}]")
+
     def word(c: str) -> bool:
-        return c.isalnum() or c == "_"
+        # A Chinese character next to a Latin key is a boundary ("禁用DeepSeek", "欧盟GDPR").
+        return (c.isalnum() and not unspaced.match(c)) or c == "_"
 
     hits = []
     for key in index.keys():
@@ -118,6 +121,8 @@ def test_the_edge_cases_are_in_the_texts(index: TermIndex) -> None:
     assert {"us", "US", "Personal data", "data-residency", "data residency", "U.S.", "Datenschutzgesetz"} <= surfaces
     assert "Straße" in surfaces and "数据" in surfaces
     assert not {"éus", "_us_", "жus", "usж"} & surfaces
+    glued = index.scan(Field("text", normalize.normalize("US数 数US 禁用DeepSeek")))
+    assert {m.start for m in glued if m.surface == "US"} == {0, 5}  # Latin glued to Chinese is a word
 
 
 FOLD_TEXTS = [
