@@ -129,8 +129,11 @@ def _glues(ch: str) -> bool:
 
 
 def _continues(ch: str) -> bool:
-    """``_is_word_char`` for a term of a spaced script: "_" or a character that ``_glues``."""
-    return ch == "_" or _glues(ch)
+    """``_is_word_char`` for a term of a spaced script: "_" or a character that ``_glues``
+    (written out: it runs for every character of a compound's extension)."""
+    if ch < _FIRST_UNSPACED:
+        return ch.isalnum() or ch == "_"
+    return ch.isalnum() and not _unspaced_char_re(languages.unspaced_class()).match(ch)
 
 
 # ``\w`` is exactly ``_is_word_char``: letters, digits (str.isalnum) and "_"; a compound extension
