@@ -121,19 +121,19 @@ def _unspaced_char_re(unspaced: str) -> re.Pattern[str]:
     return re.compile(f"[{unspaced}]")
 
 
-def _glues(ch: str) -> bool:
-    """Does ``ch`` continue the word of a term written in a spaced script? A letter or digit does;
-    a character of an unspaced script does not: Chinese glues Latin names to its characters
-    (禁用DeepSeek, 欧盟GDPR), and there the Latin name is a word of its own."""
-    return ch.isalnum() and (ch < _FIRST_UNSPACED or not _unspaced_char_re(languages.unspaced_class()).match(ch))
+def _unspaced(ch: str) -> bool:
+    """Is ``ch`` a character of an unspaced script? Next to a term written in a spaced script it is
+    a word boundary, not part of the word: Chinese glues Latin names to its characters (禁用DeepSeek,
+    欧盟GDPR), and there the Latin name is a word of its own."""
+    return _unspaced_char_re(languages.unspaced_class()).match(ch) is not None
 
 
 def _continues(ch: str) -> bool:
-    """``_is_word_char`` for a term of a spaced script: "_" or a character that ``_glues``
-    (written out: it runs for every character of a compound's extension)."""
+    """``_is_word_char`` for a term of a spaced script: an unspaced script's character does not
+    continue its word (written out: it runs for every character of a compound's extension)."""
     if ch < _FIRST_UNSPACED:
         return ch.isalnum() or ch == "_"
-    return ch.isalnum() and not _unspaced_char_re(languages.unspaced_class()).match(ch)
+    return ch.isalnum() and not _unspaced(ch)
 
 
 # ``\w`` is exactly ``_is_word_char``: letters, digits (str.isalnum) and "_"; a compound extension
@@ -346,7 +346,7 @@ class TermIndex:
         # (not a letter, digit or "_") on each side that needs one: no need to look again.
         checked = fld.ascii
         # A letter or digit next to a key glues it into a word, unless it is a character of an
-        # unspaced script (``_glues``): tested inline, the look-up only for such characters.
+        # unspaced script (``_unspaced``): tested inline, the look-up only for such characters.
         first = _FIRST_UNSPACED
         opened: set[Hashable] = set()
         if self._gating is not None:
@@ -356,8 +356,8 @@ class TermIndex:
                 if opens:
                     m = meta[idx]
                     if checked or not (
-                        (m[0] and start > 0 and (c := text[start - 1]).isalnum() and (c < first or _glues(c)))
-                        or (m[1] and end < n and (c := text[end]).isalnum() and (c < first or _glues(c)))
+                        (m[0] and start > 0 and (c := text[start - 1]).isalnum() and (c < first or not _unspaced(c)))
+                        or (m[1] and end < n and (c := text[end]).isalnum() and (c < first or not _unspaced(c)))
                     ):
                         opened.update(opens)
         # A key's entries whose gate is open, worked out once per field: "data" is a NEAR term of
@@ -371,8 +371,8 @@ class TermIndex:
             if needs_all is not None and needs_all.isdisjoint(opened):
                 continue
             if not checked and (
-                (need_left and start > 0 and (c := text[start - 1]).isalnum() and (c < first or _glues(c)))
-                or (need_right and end < n and (c := text[end]).isalnum() and (c < first or _glues(c)))
+                (need_left and start > 0 and (c := text[start - 1]).isalnum() and (c < first or not _unspaced(c)))
+                or (need_right and end < n and (c := text[end]).isalnum() and (c < first or not _unspaced(c)))
             ):
                 continue
             if gates is None:
