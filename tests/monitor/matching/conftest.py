@@ -48,3 +48,9 @@ def eval_score() -> ModuleType:
 def eval_blind() -> ModuleType:
     """eval/score_blind.py, the report on the blind batteries."""
     return _eval_script("eval_score_blind", "score_blind.py")
+
+
+@pytest.fixture(scope="session")
+def eval_fit_text_model() -> ModuleType:
+    """eval/fit_text_model.py, which fits the text model."""
+    return _eval_script("eval_fit_text_model", "fit_text_model.py")

@@ -7,6 +7,7 @@ import json
 import logging
 import math
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -142,3 +143,15 @@ def test_the_logistic_is_safe_at_extremes() -> None:
     assert model.probability("", "") == 1.0
     assert _model({"a": 1.0}, bias=-1e6).probability("", "") == pytest.approx(0.0, abs=1e-20)
     assert math.isclose(_model({"a": 0.0}).probability("a", ""), 0.5)
+
+
+def test_the_shipped_model_was_fitted_on_the_texts_the_script_reads_now(
+    repo_root: Path, eval_fit_text_model: ModuleType
+) -> None:
+    """A battery added after the fit is named in ``HELD_OUT`` (read held out), so that the script
+    still rebuilds the shipped model from the same texts."""
+    fit = eval_fit_text_model
+    shipped = json.loads(text_model.PATH.read_text(encoding="utf-8"))
+    assert len(fit.other_texts()) == shipped["training"]["other_texts"]
+    batteries = {p.name for p in (repo_root / "eval" / "blind").glob("*.jsonl")}
+    assert {"de-blogs-press.jsonl", "en-techpolicy.jsonl"} <= batteries & fit.HELD_OUT
