@@ -33,6 +33,19 @@ CASES = [
         "Die Regierung sperrt 40 Apps chinesischer Anbieter und beruft sich auf die nationale Sicherheit.",
         "platform_regulation",
     ),
+    # A whole service cut or restored by a state, and the law that frames it.
+    (
+        "en",
+        "Service back after a year",
+        "The interior ministry lifted its restrictions on X, formerly Twitter, after the court hearing.",
+        "platform_regulation",
+    ),
+    (
+        "en",
+        "New authority for social media",
+        "The amended Prevention of Electronic Crimes Act creates a social media regulatory authority.",
+        "platform_regulation",
+    ),
     # Intelligence-service laws and the powers they give.
     (
         "de",
@@ -63,6 +76,7 @@ CASES = [
 
 TRAPS = [
     ("en", "Store cleanup", "Google blocked 50 malicious apps that hid adware, the company said."),
+    ("en", "Limits", "Facebook restrictions on political ads in the campaign drew little attention."),
     ("de", "App-Store", "Apple sperrt gefälschte Apps, die sich als Banken ausgaben."),
     ("de", "Krimi", "Im Tatort spielt ein Ermittler heimlich einen Staatstrojaner auf das Handy des Verdächtigen."),
     ("de", "Neues Angebot", "Der Hoster erweitert sein Angebot um eine Sovereign Cloud für KMU."),
