@@ -28,6 +28,17 @@ logger = logging.getLogger(__name__)
 # The lead: the title and this many characters of the text, where a news story states its subject
 # (two or three sentences; the first paragraph of a court summary).
 LEAD_CHARS = 400
+
+
+def lead_end(text: str, ascii: bool | None = None) -> int:
+    """Where the lead ends in ``text``: ``LEAD_CHARS`` UTF-8 bytes, so that a Chinese lead (three
+    bytes a character) holds about as much as an English one, not three times as much. ``ascii``:
+    whether the text is ASCII, when the caller knows it already."""
+    if text.isascii() if ascii is None else ascii:
+        return LEAD_CHARS
+    return len(text.encode("utf-8")[:LEAD_CHARS].decode("utf-8", "ignore"))
+
+
 # A policy-context term (law, regulator, court, ministry ...) counts for an anchor within this many
 # words: the same sentence, roughly.
 POLICY_WINDOW = 20
@@ -77,7 +88,7 @@ class Evidence:
     rules: int  # distinct rules that fired, at most one per passage (topics.PASSAGE_WORDS)
     anchors: int  # distinct anchor spans
     policy_anchors: int  # of which with a policy-context term near
-    chars: int  # length of title plus text
+    chars: int  # length of title plus text, in UTF-8 bytes (a Chinese character counts three)
     threats: int = 0  # threat-report terms (malware, exploit, ransomware ...) in the text
     promos: int = 0  # launch, release or event notice terms in the title or the lead
 

@@ -253,10 +253,9 @@ class TopicMatcher:
             if policy and any(m.payload.slot != POLICY for m in policy):
                 if rule_matches:
                     threats += sum(1 for m in policy if m.payload.slot == THREAT)
+                lead_end = relevance.lead_end(fld.norm.text, fld.ascii)
                 promos += sum(
-                    1
-                    for m in policy
-                    if m.payload.slot == PROMO and (fld.name == "title" or m.start < relevance.LEAD_CHARS)
+                    1 for m in policy if m.payload.slot == PROMO and (fld.name == "title" or m.start < lead_end)
                 )
                 policy = [m for m in policy if m.payload.slot == POLICY]
             if not rule_matches:
@@ -294,7 +293,10 @@ class TopicMatcher:
                     fired[ti].append((weight, rule, fld, anchor, context, near_policy))
         if not fired:
             return []  # most texts: no anchor whose conditions hold
-        chars = sum(len(fld.norm.text) for fld, _ in fields)
+        # Length in UTF-8 bytes: a Chinese character says about as much as three Latin letters
+        # and takes three bytes, so one passing mention in a 400-character Chinese news item weighs
+        # as it would in an English story of the same content, not as in a 400-character teaser.
+        chars = sum(len(fld.norm.text) if fld.ascii else len(fld.norm.text.encode("utf-8")) for fld, _ in fields)
         hits = []
         for ti, entries in fired.items():
             hit = self._topic_hit(ti, entries, chars, threats, promos)
@@ -353,6 +355,7 @@ class TopicMatcher:
         # Overlapping spans ("data localisation" inside "data localisation law") count once.
         # Spans within PASSAGE_WORDS of each other are one passage (one statement): several rules
         # firing on the parts of "transfers of personal data to third countries" do not agree.
+        lead_ends = {name: relevance.lead_end(fld.norm.text, fld.ascii) for name, fld in field_of.items()}
         mass = lead = 0.0
         anchors = with_policy = passages = 0
         last: tuple[str, int, int] | None = None
@@ -366,7 +369,7 @@ class TopicMatcher:
             ):
                 passages += 1
             mass += best_per_span[key]
-            if key[0] == "title" or key[1] < relevance.LEAD_CHARS:
+            if key[0] == "title" or key[1] < lead_ends[key[0]]:
                 lead += best_per_span[key]
             anchors += 1
             with_policy += key in policy_spans

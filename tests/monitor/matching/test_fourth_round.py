@@ -46,6 +46,13 @@ CASES = [
         "The amended Prevention of Electronic Crimes Act creates a social media regulatory authority.",
         "platform_regulation",
     ),
+    # The same words in a short item whose subject they are.
+    (
+        "zh",
+        "数据跨境新规",
+        "国家网信办发布数据跨境流动新规，明确数据出境安全评估的申报条件。",
+        "cross_border_transfers",
+    ),
     # Intelligence-service laws and the powers they give.
     (
         "de",
@@ -76,6 +83,15 @@ CASES = [
 
 TRAPS = [
     ("en", "Store cleanup", "Google blocked 50 malicious apps that hid adware, the company said."),
+    # One passing mention of cross-border data in a Chinese economic news item of some length.
+    (
+        "zh",
+        "前三季度外贸数据发布",
+        "海关总署今天发布数据，前三季度我国货物贸易进出口总值同比增长，其中出口增长较快，进口保持稳定。"
+        "民营企业进出口占比继续提高，对共建国家的贸易往来更加密切，机电产品和劳动密集型产品出口均有增长。"
+        "跨境电商综合试验区建设持续推进，海外仓数量明显增加，物流网络更加完善。部分地区还在探索数据跨境流动便利化措施。"
+        "有关负责人表示，外需增长仍面临不确定性，下一步将继续稳住外贸基本盘，帮助企业拓市场、抢订单。",
+    ),
     ("en", "Limits", "Facebook restrictions on political ads in the campaign drew little attention."),
     ("de", "App-Store", "Apple sperrt gefälschte Apps, die sich als Banken ausgaben."),
     ("de", "Krimi", "Im Tatort spielt ein Ermittler heimlich einen Staatstrojaner auf das Handy des Verdächtigen."),
