@@ -25,8 +25,8 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-# The lead: the title and this many characters of the text, where a news story states its subject
-# (two or three sentences; the first paragraph of a court summary).
+# The lead: the title and this many UTF-8 bytes of the text (``lead_end``), where a news story
+# states its subject (two or three sentences; the first paragraph of a court summary).
 LEAD_CHARS = 400
 
 
@@ -42,7 +42,8 @@ def lead_end(text: str, ascii: bool | None = None) -> int:
 # A policy-context term (law, regulator, court, ministry ...) counts for an anchor within this many
 # words: the same sentence, roughly.
 POLICY_WINDOW = 20
-# Below this many characters a text is "short" (a headline, a teaser): length does not penalise.
+# Below this many UTF-8 bytes (as ``Evidence.chars`` counts) a text is "short" (a headline, a
+# teaser): length does not penalise.
 SHORT_TEXT_CHARS = 300
 # A topic is flagged at this score unless the watchlist says otherwise (config/watchlists.yaml sets
 # the same value; on the tuning part 0.5 gave flag P 0.86 / R 0.75, 0.4 P 0.81 / R 0.82, 0.35
@@ -55,7 +56,7 @@ LEARNED_PATH = Path(__file__).with_name("data") / "relevance.json"
 FEATURES = ("lead", "title", "mass", "density", "rules", "policy", "length", "threat", "promo")
 
 # Hand-set weights (log-odds). Read them as: evidence in the lead is worth most; the amount of
-# evidence counts with diminishing returns (log); so does its density per 1,000 characters; each
+# evidence counts with diminishing returns (log); so does its density per 1,000 bytes; each
 # further distinct rule adds a little; policy context near the evidence adds about as much as a
 # second mention; a long text needs more of everything. The threat feature (the density of the
 # watchlist's ``relevance.threat_context`` terms: malware, exploit, ransomware ...) is measured and
@@ -69,7 +70,7 @@ HAND_WEIGHTS: dict[str, float] = {
     "lead": 1.4,  # log1p(evidence mass in the title or the first LEAD_CHARS of the text)
     "title": 0.6,  # 1 when the title itself carries evidence
     "mass": 1.0,  # log1p(total evidence mass: rule weights, title hits x1.5)
-    "density": 0.9,  # log1p(evidence mass per 1,000 characters of title and text)
+    "density": 0.9,  # log1p(evidence mass per 1,000 UTF-8 bytes of title and text)
     "rules": 0.35,  # distinct rules that fired, beyond the first (capped at 4)
     "policy": 1.1,  # share of fired anchors with a policy-context term within POLICY_WINDOW words
     "length": -0.4,  # log10 of the text's length in units of SHORT_TEXT_CHARS (0 for short texts)
