@@ -53,6 +53,11 @@ CASES = [
         "国家网信办发布数据跨境流动新规，明确数据出境安全评估的申报条件。",
         "cross_border_transfers",
     ),
+    # Hong Kong's words for moving personal data out of the territory, in traditional characters.
+    ("zh", "私隱條例", "資料使用者不得將個人資料移轉至香港以外的地方，除非符合指明條件。", "cross_border_transfers"),
+    # A network-security review opened against a company; the CAC's campaigns against platforms.
+    ("zh", "审查启动", "网络安全审查办公室依据审查办法对该平台启动网络安全审查。", "data_sovereignty"),
+    ("zh", "专项行动部署", '中央网信办部署"清朗"系列专项行动，整治平台账号乱象。', "platform_regulation"),
     # Intelligence-service laws and the powers they give.
     (
         "de",
@@ -92,6 +97,8 @@ TRAPS = [
         "跨境电商综合试验区建设持续推进，海外仓数量明显增加，物流网络更加完善。部分地区还在探索数据跨境流动便利化措施。"
         "有关负责人表示，外需增长仍面临不确定性，下一步将继续稳住外贸基本盘，帮助企业拓市场、抢订单。",
     ),
+    ("zh", "快递", "顾客把包裹移转至香港以外的仓库，物流公司表示运费不变。"),
+    ("zh", "天气", "今天天气清朗，适合户外行动。"),
     ("en", "Limits", "Facebook restrictions on political ads in the campaign drew little attention."),
     ("de", "App-Store", "Apple sperrt gefälschte Apps, die sich als Banken ausgaben."),
     ("de", "Krimi", "Im Tatort spielt ein Ermittler heimlich einen Staatstrojaner auf das Handy des Verdächtigen."),
