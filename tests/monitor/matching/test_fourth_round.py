@@ -102,6 +102,23 @@ TRAPS = [
     ("en", "Limits", "Facebook restrictions on political ads in the campaign drew little attention."),
     ("de", "App-Store", "Apple sperrt gefälschte Apps, die sich als Banken ausgaben."),
     ("de", "Krimi", "Im Tatort spielt ein Ermittler heimlich einen Staatstrojaner auf das Handy des Verdächtigen."),
+    (
+        "de",
+        "„Tatort“-Kritik: Der Trojaner im Kinderzimmer",
+        "Der neue Münchner „Tatort“ beginnt mit einem Bild, das man so schnell nicht vergisst: ein Junge nachts "
+        "im Bett, das Handy in der Hand, und irgendwo in der Stadt liest ein Beamter mit. Bald stoßen die "
+        "Kommissare auf eine Gruppe, die ihn monatelang per Staatstrojaner überwacht hat. Die Schauspieler "
+        "spielen gewohnt lakonisch, die Auflösung überzeugt weniger.",
+    ),
+    (
+        "en",
+        "TV review: the surveillance thriller everyone is watching",
+        "Six episodes in, the show has found its rhythm. The writers took their time with the first two, "
+        "building a cast of tired analysts, a grieving widow and a minister with something to hide, and the "
+        "payoff arrives in the fourth hour, when the agency's analysts start reading the minister's messages "
+        "and the story turns from procedural to paranoia. The lead actor carries the quieter scenes, the score "
+        "does too much, and the finale leaves enough threads for a second season.",
+    ),
     ("de", "Neues Angebot", "Der Hoster erweitert sein Angebot um eine Sovereign Cloud für KMU."),
     ("de", "Status", "Die Stadt nutzt Nextcloud und Collabora für ihre Dateien."),
 ]
