@@ -25,25 +25,13 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-# The lead: the title and this many UTF-8 bytes of the text (``lead_end``), where a news story
-# states its subject (two or three sentences; the first paragraph of a court summary).
+# The lead: the title and this many characters of the text, where a news story states its subject
+# (two or three sentences; the first paragraph of a court summary).
 LEAD_CHARS = 400
-
-
-def lead_end(text: str, ascii: bool | None = None) -> int:
-    """Where the lead ends in ``text``: ``LEAD_CHARS`` UTF-8 bytes, so that a Chinese lead (three
-    bytes a character) holds about as much as an English one, not three times as much. ``ascii``:
-    whether the text is ASCII, when the caller knows it already."""
-    if text.isascii() if ascii is None else ascii:
-        return LEAD_CHARS
-    return len(text.encode("utf-8")[:LEAD_CHARS].decode("utf-8", "ignore"))
-
-
 # A policy-context term (law, regulator, court, ministry ...) counts for an anchor within this many
 # words: the same sentence, roughly.
 POLICY_WINDOW = 20
-# Below this many UTF-8 bytes (as ``Evidence.chars`` counts) a text is "short" (a headline, a
-# teaser): length does not penalise.
+# Below this many characters a text is "short" (a headline, a teaser): length does not penalise.
 SHORT_TEXT_CHARS = 300
 # A topic is flagged at this score unless the watchlist says otherwise (config/watchlists.yaml sets
 # the same value; on the tuning part 0.5 gave flag P 0.86 / R 0.75, 0.4 P 0.81 / R 0.82, 0.35
@@ -89,7 +77,8 @@ class Evidence:
     rules: int  # distinct rules that fired, at most one per passage (topics.PASSAGE_WORDS)
     anchors: int  # distinct anchor spans
     policy_anchors: int  # of which with a policy-context term near
-    chars: int  # length of title plus text, in UTF-8 bytes (a Chinese character counts three)
+    chars: int  # length of title plus text
+    size: int = 0  # title plus text in UTF-8 bytes (a Chinese character counts three); 0: ``chars``
     threats: int = 0  # threat-report terms (malware, exploit, ransomware ...) in the text
     promos: int = 0  # launch, release or event notice terms in the title or the lead
 
@@ -101,7 +90,7 @@ def features(ev: Evidence) -> dict[str, float]:
         "lead": math.log1p(ev.lead_mass),
         "title": 1.0 if ev.in_title else 0.0,
         "mass": math.log1p(ev.mass),
-        "density": math.log1p(1000.0 * ev.mass / chars),
+        "density": math.log1p(1000.0 * ev.mass / max(ev.size or chars, 1)),
         "rules": float(min(ev.rules, 5) - 1),
         "policy": ev.policy_anchors / ev.anchors if ev.anchors else 0.0,
         "length": max(0.0, math.log10(chars / SHORT_TEXT_CHARS)),

@@ -253,9 +253,10 @@ class TopicMatcher:
             if policy and any(m.payload.slot != POLICY for m in policy):
                 if rule_matches:
                     threats += sum(1 for m in policy if m.payload.slot == THREAT)
-                lead_end = relevance.lead_end(fld.norm.text, fld.ascii)
                 promos += sum(
-                    1 for m in policy if m.payload.slot == PROMO and (fld.name == "title" or m.start < lead_end)
+                    1
+                    for m in policy
+                    if m.payload.slot == PROMO and (fld.name == "title" or m.start < relevance.LEAD_CHARS)
                 )
                 policy = [m for m in policy if m.payload.slot == POLICY]
             if not rule_matches:
@@ -293,23 +294,30 @@ class TopicMatcher:
                     fired[ti].append((weight, rule, fld, anchor, context, near_policy))
         if not fired:
             return []  # most texts: no anchor whose conditions hold
-        # Length in UTF-8 bytes: a Chinese character says about as much as three Latin letters
-        # and takes three bytes, so one passing mention in a 400-character Chinese news item weighs
-        # as it would in an English story of the same content, not as in a 400-character teaser.
-        chars = sum(len(fld.norm.text) if fld.ascii else len(fld.norm.text.encode("utf-8")) for fld, _ in fields)
+        chars = sum(len(fld.norm.text) for fld, _ in fields)
+        # The density is per UTF-8 byte: a Chinese character says about as much as three Latin
+        # letters and takes three bytes, so one passing mention in a 600-character Chinese news item
+        # is as thin as in an English story of the same content. Length and lead stay in characters.
+        size = sum(len(fld.norm.text) if fld.ascii else len(fld.norm.text.encode("utf-8")) for fld, _ in fields)
         hits = []
         for ti, entries in fired.items():
-            hit = self._topic_hit(ti, entries, chars, threats, promos)
+            hit = self._topic_hit(ti, entries, chars, threats, promos, size=size)
             if hit is not None:
                 hits.append(hit)
         if not hits and self._reader is not None and self.reader is not None:
-            rescued = self._rescue(fields, fired, chars, threats, promos)
+            rescued = self._rescue(fields, fired, chars, threats, promos, size)
             return [rescued] if rescued is not None else []
         hits.sort(key=lambda h: (-h.score, self.topic_ids.index(h.topic)))
         return hits
 
     def _rescue(
-        self, fields: list[tuple[Field, Parts]], fired: dict[int, list[_Fired]], chars: int, threats: int, promos: int
+        self,
+        fields: list[tuple[Field, Parts]],
+        fired: dict[int, list[_Fired]],
+        chars: int,
+        threats: int,
+        promos: int,
+        size: int = 0,
     ) -> TopicHit | None:
         """The best candidate under its threshold, flagged when the text model reads the text as on
         topic; None when no candidate reached ``min_score`` or the model reads it as off topic."""
@@ -317,7 +325,7 @@ class TopicMatcher:
         candidates = [
             hit
             for ti, entries in fired.items()
-            if (hit := self._topic_hit(ti, entries, chars, threats, promos, floor=0.0)) is not None
+            if (hit := self._topic_hit(ti, entries, chars, threats, promos, floor=0.0, size=size)) is not None
         ]
         if not candidates:
             return None
@@ -338,9 +346,10 @@ class TopicMatcher:
         threats: int = 0,
         promos: int = 0,
         floor: float | None = None,
+        size: int = 0,
     ) -> TopicHit | None:
         """The topic's hit when its evidence reaches ``min_score`` and its relevance the threshold
-        (``floor``, when given, instead of the threshold)."""
+        (``floor``, when given, instead of the threshold). ``size``: the text's UTF-8 bytes."""
         topic = self.topics[ti]
         # Score distinct anchor spans once (several rules may fire on "data localisation law").
         best_per_span: dict[tuple[str, int, int], float] = {}
@@ -355,7 +364,6 @@ class TopicMatcher:
         # Overlapping spans ("data localisation" inside "data localisation law") count once.
         # Spans within PASSAGE_WORDS of each other are one passage (one statement): several rules
         # firing on the parts of "transfers of personal data to third countries" do not agree.
-        lead_ends = {name: relevance.lead_end(fld.norm.text, fld.ascii) for name, fld in field_of.items()}
         mass = lead = 0.0
         anchors = with_policy = passages = 0
         last: tuple[str, int, int] | None = None
@@ -369,7 +377,7 @@ class TopicMatcher:
             ):
                 passages += 1
             mass += best_per_span[key]
-            if key[0] == "title" or key[1] < lead_ends[key[0]]:
+            if key[0] == "title" or key[1] < relevance.LEAD_CHARS:
                 lead += best_per_span[key]
             anchors += 1
             with_policy += key in policy_spans
@@ -386,6 +394,7 @@ class TopicMatcher:
                 anchors=anchors,
                 policy_anchors=with_policy,
                 chars=chars,
+                size=size,
                 threats=threats,
                 promos=promos,
             )
