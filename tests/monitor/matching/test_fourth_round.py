@@ -58,6 +58,26 @@ CASES = [
     # A network-security review opened against a company; the CAC's campaigns against platforms.
     ("zh", "审查启动", "网络安全审查办公室依据审查办法对该平台启动网络安全审查。", "data_sovereignty"),
     ("zh", "专项行动部署", '中央网信办部署"清朗"系列专项行动，整治平台账号乱象。', "platform_regulation"),
+    # Decision summaries: telecom data kept for the state told in words, an age-verification order
+    # against adult sites, the tax authority's bulk request in Dutch.
+    (
+        "en",
+        "Constitutional Court - Retention of telecom data",
+        "The law obliged operators to keep the traffic and location data of all subscribers for the police.",
+        "government_access",
+    ),
+    (
+        "en",
+        "Conseil d'État - Age verification order",
+        "The court upheld the ministerial order imposing age verification on adult websites established abroad.",
+        "platform_regulation",
+    ),
+    (
+        "nl",
+        "Belastingdienst vordert parkeertransacties",
+        "De inspecteur vorderde van de aanbieder een overzicht van alle parkeertransacties van zijn klanten.",
+        "government_access",
+    ),
     # Intelligence-service laws and the powers they give.
     (
         "de",
@@ -104,6 +124,8 @@ TRAPS = [
     ),
     ("zh", "快递", "顾客把包裹移转至香港以外的仓库，物流公司表示运费不变。"),
     ("zh", "天气", "今天天气清朗，适合户外行动。"),
+    ("en", "Storage tiers", "Operators keep location data of delivery vans on servers for route planning."),
+    ("nl", "Factuur", "De inspecteur van de keuken controleerde de transacties van de kassa."),
     ("en", "Limits", "Facebook restrictions on political ads in the campaign drew little attention."),
     ("de", "App-Store", "Apple sperrt gefälschte Apps, die sich als Banken ausgaben."),
     ("de", "Krimi", "Im Tatort spielt ein Ermittler heimlich einen Staatstrojaner auf das Handy des Verdächtigen."),
