@@ -43,7 +43,14 @@ BLIND = ROOT / "eval" / "blind"
 # ``score_blind.py`` reads the model on them held out (eval/blind/README.md, "The fourth round"
 # and "The fifth round").
 HELD_OUT = frozenset(
-    {"de-blogs-press.jsonl", "en-techpolicy.jsonl", "zh-law-news.jsonl", "decisions-mixed.jsonl", "vendor-blogs.jsonl"}
+    {
+        "de-blogs-press.jsonl",
+        "en-techpolicy.jsonl",
+        "zh-law-news.jsonl",
+        "decisions-mixed.jsonl",
+        "vendor-blogs.jsonl",
+        "zh-press.jsonl",
+    }
 )
 HAND = ROOT / "eval" / "corpus.jsonl"
 THRESHOLDS = [round(0.5 + 0.05 * k, 2) for k in range(10)]
