@@ -52,6 +52,7 @@ HELD_OUT = frozenset(
         "zh-press.jsonl",
         "world-desk.jsonl",
         "de-politics.jsonl",
+        "biz-press.jsonl",
     }
 )
 HAND = ROOT / "eval" / "corpus.jsonl"
