@@ -1,5 +1,5 @@
-"""Classes of the sixth round of blind batteries (2026-12-07): the world desk and German political
-press. Each case has a trap beside it that shares the words and must not flag."""
+"""Classes of the sixth round of blind batteries (2026-12-07): the world desk, German political press,
+business and markets press. Each case has a trap beside it that shares the words and must not flag."""
 
 from __future__ import annotations
 
@@ -129,6 +129,65 @@ CASES = [
         "unterliege, gebe Kontrolle ab, sagt der Digitalisierungsminister.",
         "data_sovereignty",
     ),
+    # Business press: data that could leave the mainland before a listing; customer data a regulator
+    # orders brought home; payment data processed abroad against the rules; rival app stores forced
+    # by law; a foreign state collecting data on Americans; vendors ripped out of 5G cores; in German,
+    # a competition fine on a platform, China's export review, storage in the country as a rule.
+    (
+        "en",
+        "Listing on hold",
+        "The regulator asked whether any of the data could leave the mainland after the listing.",
+        "cross_border_transfers",
+    ),
+    (
+        "en",
+        "Regulator orders bank to bring customer data home",
+        "The banking regulator ordered the bank to move customer records back onto servers in the country.",
+        "data_localization",
+    ),
+    (
+        "en",
+        "Gateway fined",
+        "The central bank fined the operator because card transactions must be processed inside Indonesia "
+        "under its rules.",
+        "data_localization",
+    ),
+    (
+        "en",
+        "Smartphone act takes effect",
+        "The new law forces Apple and Google to allow rival app stores and alternative payment systems.",
+        "platform_regulation",
+    ),
+    (
+        "en",
+        "Car software ban",
+        "Officials said Beijing could use connected cars to collect information on Americans.",
+        "government_access",
+    ),
+    (
+        "en",
+        "Operators to rip Huawei out of 5G cores",
+        "The operators agreed to rip Huawei out of the core of their 5G networks, the interior ministry said.",
+        "data_sovereignty",
+    ),
+    (
+        "de",
+        "Milliardenstrafe gegen Google",
+        "Die EU-Kommission verhängt eine Geldbuße gegen Google, weil der Konzern seine Marktmacht missbraucht habe.",
+        "platform_regulation",
+    ),
+    (
+        "de",
+        "Warten auf die Datenprüfung",
+        "Die Ausfuhr der Testdaten nach Deutschland braucht eine Sicherheitsprüfung der CAC.",
+        "cross_border_transfers",
+    ),
+    (
+        "de",
+        "Rechenzentren in China",
+        "Die Hersteller betreiben eigene Rechenzentren, um die Vorgaben zur Speicherung im Land einzuhalten.",
+        "data_localization",
+    ),
 ]
 
 TRAPS = [
@@ -188,6 +247,22 @@ TRAPS = [
         "de",
         "Eltern lesen mit",
         "Viele Eltern wollen die Chats ihrer Kinder mitlesen; Schulen raten zu Gesprächen statt Kontrolle.",
+    ),
+    # Executives who leave the country; a backup restored; a fine on a dairy for its adverts.
+    (
+        "en",
+        "Executives leave China",
+        "Several executives have left the country, and the firm moved its records to a new office.",
+    ),
+    (
+        "en",
+        "Backup restored",
+        "After the outage, the bank moved customer data back from the backup within hours, its chief said.",
+    ),
+    (
+        "de",
+        "Strafe für Werbung",
+        "Das Landgericht verhängt eine Strafe gegen einen Molkereikonzern wegen irreführender Werbung.",
     ),
 ]
 
