@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from monitor.config.schema import MonitorSettings, Source, SourcesFile
 from monitor.errors import ConfigError
+from monitor.gc_pause import paused_gc
 
 if TYPE_CHECKING:
     from monitor.matching.watchlist import Watchlist
@@ -121,6 +122,11 @@ def load_config(config_dir: Path | str | None = None, database_url: str | None =
     The database URL is the first of: the argument (``--db``), ``MONITOR_DB_URL``, the file's
     ``database_url``, a SQLite file under ``./data``.
     """
+    with paused_gc():
+        return _load_config(config_dir, database_url)
+
+
+def _load_config(config_dir: Path | str | None, database_url: str | None) -> AppConfig:
     directory = Path(config_dir or os.environ.get("MONITOR_CONFIG") or "config")
     if not directory.is_dir():
         raise ConfigError(str(directory), "", "config directory not found; pass --config DIR or set MONITOR_CONFIG")

@@ -26,6 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from monitor.gc_pause import paused_gc
+
 log = logging.getLogger(__name__)
 
 CACHE_ENV = "MONITOR_CACHE_DIR"
@@ -54,6 +56,11 @@ def code_fingerprint() -> bytes:
 
 def cached(kind: str, key: bytes, build: Callable[[], _T]) -> _T:
     """``build()``, or its result from an earlier process with the same ``kind`` and ``key``."""
+    with paused_gc():
+        return _cached(kind, key, build)
+
+
+def _cached(kind: str, key: bytes, build: Callable[[], _T]) -> _T:
     directory = cache_dir()
     if directory is None:
         return build()

@@ -6,6 +6,7 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
+from monitor.gc_pause import paused_gc
 from monitor.matching import countries as country_sinks
 from monitor.matching import topics as topic_sinks
 from monitor.matching.automaton import Field, TermIndex, TermMatch
@@ -26,10 +27,11 @@ class Matcher:
         self.countries = countries
         self.topic_ids: list[str] = list(topics.topic_ids)
         self._index = TermIndex(gating=topics.gating, sink=_sink, sinks=_SINKS)
-        self._index.extend(topics.index_items())
-        self._index.extend(countries.index_items())
-        self._index.build()
-        warm_up()
+        with paused_gc():
+            self._index.extend(topics.index_items())
+            self._index.extend(countries.index_items())
+            self._index.build()
+            warm_up()
 
     @classmethod
     def from_file(cls, path: Path) -> Matcher:
@@ -43,7 +45,8 @@ class Matcher:
     @classmethod
     def from_watchlist(cls, watchlist: Watchlist) -> Matcher:
         """From a watchlist already read (``AppConfig.watchlist``): ``monitor match`` reads it once."""
-        return cls(TopicMatcher(watchlist), CountryMatcher(watchlist.countries))
+        with paused_gc():
+            return cls(TopicMatcher(watchlist), CountryMatcher(watchlist.countries))
 
     def match(self, title: str, text: str, language: str | None = None, jurisdiction: str | None = None) -> MatchResult:
         """``jurisdiction``: the source's own, the fallback for a text that names none."""
