@@ -1,6 +1,7 @@
-"""Classes of the eighth round of blind batteries (2026-12-07): English-language regional press
-outside the US and the EU (India, Singapore, Africa, the Gulf, Australia, New Zealand, Canada).
-Each case has a trap beside it that shares the words and must not flag."""
+"""Classes of the eighth and ninth rounds of blind batteries (2026-12-07): English-language regional
+press outside the US and the EU (India, Singapore, Africa, the Gulf, Australia, New Zealand,
+Canada), and Chinese laws and rules as a law database delivers them. Each case has a trap beside
+it that shares the words and must not flag."""
 
 from __future__ import annotations
 
@@ -59,6 +60,33 @@ CASES = [
         "Police officers can query number-plate cameras run by petrol stations without a warrant, the review found.",
         "government_access",
     ),
+    # Chinese rules: the platform economy's antitrust guideline, state-security organs taking data
+    # from devices, human genetic resources information for foreign parties, servers inside China.
+    (
+        "zh",
+        "平台经济领域反垄断指南",
+        "第一条 为了预防和制止平台经济领域垄断行为，制定本指南。"
+        "第十五条 要求平台内经营者进行二选一的，可能构成限定交易。",
+        "platform_regulation",
+    ),
+    (
+        "zh",
+        "国家安全机关行政执法程序规定",
+        "第四十条 国家安全机关查验中需要调取电子数据的，可以复制有关数据。",
+        "government_access",
+    ),
+    (
+        "zh",
+        "人类遗传资源管理条例实施细则",
+        "第三十七条 将人类遗传资源信息向外方单位提供的，应当通过安全审查。",
+        "cross_border_transfers",
+    ),
+    (
+        "zh",
+        "网约车经营服务管理暂行办法",
+        "第五条 网约车平台公司的服务器设置在中国内地，并具备网络安全管理制度。",
+        "data_localization",
+    ),
 ]
 
 TRAPS = [
@@ -73,6 +101,16 @@ TRAPS = [
         "Licence plates for collectors",
         "The transport agency will auction vintage licence plates next month; proceeds go to road safety.",
     ),
+    # A company's training notice that lists data export as one module; an e-commerce firm's
+    # promotion that offers "二选一" to its shoppers.
+    (
+        "zh",
+        "关于开展数据合规专题培训的通知",
+        "各部门：为提升全员合规意识，法务部定于四月组织专题培训。一、培训对象：各部门负责人及业务骨干。"
+        "二、培训内容：个人信息处理的告知同意；数据出境合规路径（标准合同备案流程）；应急演练。"
+        "三、培训形式：线上课程与线下研讨相结合，结业需通过在线测试。四、请于3月31日前报送参训名单。",
+    ),
+    ("zh", "双十一优惠", "本店推出礼包二选一活动，顾客可任选其一。"),
     (
         "en",
         "Striker to stay in Kenya",
