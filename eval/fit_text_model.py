@@ -57,6 +57,7 @@ HELD_OUT = frozenset(
         "romance-press.jsonl",
         "en-regional.jsonl",
         "zh-laws.jsonl",
+        "nl-press.jsonl",
     }
 )
 HAND = ROOT / "eval" / "corpus.jsonl"
