@@ -1,7 +1,7 @@
 """Classes of the eighth and ninth rounds of blind batteries (2026-12-07): English-language regional
 press outside the US and the EU (India, Singapore, Africa, the Gulf, Australia, New Zealand,
-Canada), and Chinese laws and rules as a law database delivers them. Each case has a trap beside
-it that shares the words and must not flag."""
+Canada), Chinese laws and rules as a law database delivers them, and Dutch and Flemish press.
+Each case has a trap beside it that shares the words and must not flag."""
 
 from __future__ import annotations
 
@@ -87,6 +87,43 @@ CASES = [
         "第五条 网约车平台公司的服务器设置在中国内地，并具备网络安全管理制度。",
         "data_localization",
     ),
+    # Dutch and Flemish press: high-risk vendors out of the 5G core, Belgian intelligence methods,
+    # interception as a legal question, police plate cameras, TikTok off government phones, a DPA
+    # on data used to train AI.
+    (
+        "nl",
+        "Hoog-risicoleveranciers uit het 5G-netwerk",
+        "Operatoren mogen geen apparatuur van hoog-risico leveranciers meer gebruiken in de kern van hun "
+        "5G-netwerken, besliste de regering.",
+        "data_sovereignty",
+    ),
+    (
+        "nl",
+        "Staatsveiligheid tapte vaker",
+        "De Staatsveiligheid tapte vaker telefoons af; de BIM-commissie moet elke uitzonderlijke methode "
+        "vooraf goedkeuren.",
+        "government_access",
+    ),
+    (
+        "nl",
+        "Politie bewaart kentekens 28 dagen",
+        "De politie slaat van elke auto die langs een ANPR-camera rijdt het kenteken op; de gegevens worden "
+        "28 dagen bewaard.",
+        "government_access",
+    ),
+    (
+        "nl",
+        "TikTok van dienstgsm",
+        "Federale ambtenaren mogen TikTok niet meer op hun dienstgsm gebruiken, besliste de premier.",
+        "data_sovereignty",
+    ),
+    (
+        "nl",
+        "AP: maak bezwaar",
+        "De Autoriteit Persoonsgegevens roept gebruikers op bezwaar te maken als ze niet willen dat hun "
+        "berichten worden gebruikt om AI-modellen te trainen.",
+        "ai_regulation",
+    ),
 ]
 
 TRAPS = [
@@ -115,6 +152,22 @@ TRAPS = [
         "en",
         "Striker to stay in Kenya",
         "The striker will stay in Kenya for another season, his club said after talks with the federation.",
+    ),
+    # A hosting firm's press release for its "sovereign" cloud; a press release cited in the news.
+    (
+        "nl",
+        "Hostingpartij lanceert soevereine cloud",
+        "PERSBERICHT – Het Utrechtse hostingbedrijf introduceert vandaag zijn nieuwe cloudplatform voor het "
+        "midden- en kleinbedrijf. Klanten nemen met een paar klikken virtuele servers, opslag en back-ups af, "
+        "gehost in twee datacenters in Utrecht. 'Ondernemers willen weten waar hun data staat', zegt de "
+        "directeur. Het platform draait op groene stroom, biedt 99,9 procent beschikbaarheid en een "
+        "Nederlandse helpdesk. Tot 1 oktober krijgen nieuwe klanten drie maanden gratis opslag.",
+    ),
+    # Neighbours overheard; plates for a vintage car.
+    (
+        "nl",
+        "Buren afgeluisterd",
+        "Een man die zijn buren afluisterde met een babyfoon kreeg een boete van de kantonrechter.",
     ),
 ]
 
