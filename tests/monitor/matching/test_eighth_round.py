@@ -61,7 +61,7 @@ CASES = [
         "government_access",
     ),
     # Chinese rules: the platform economy's antitrust guideline, state-security organs taking data
-    # from devices, human genetic resources information for foreign parties, servers inside China.
+    # from devices, human genetic resources information for foreign parties.
     (
         "zh",
         "平台经济领域反垄断指南",
@@ -80,12 +80,6 @@ CASES = [
         "人类遗传资源管理条例实施细则",
         "第三十七条 将人类遗传资源信息向外方单位提供的，应当通过安全审查。",
         "cross_border_transfers",
-    ),
-    (
-        "zh",
-        "网约车经营服务管理暂行办法",
-        "第五条 网约车平台公司的服务器设置在中国内地，并具备网络安全管理制度。",
-        "data_localization",
     ),
     # Dutch and Flemish press: high-risk vendors out of the 5G core, Belgian intelligence methods,
     # interception as a legal question, police plate cameras, TikTok off government phones, a DPA
