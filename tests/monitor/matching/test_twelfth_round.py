@@ -1,0 +1,82 @@
+"""Classes of the twelfth round of blind batteries (2026-12-07): UK national and tech press, and
+French national and regional press. Each case has a trap beside it that shares the words and must
+not flag."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.matching import Matcher
+
+
+def flagged(matcher: Matcher, title: str, text: str, lang: str) -> set[str]:
+    return {t.topic for t in matcher.match(title, text, lang).topics}
+
+
+CASES = [
+    (
+        "en",
+        "Google handed strategic market status",
+        "The CMA designated Google with strategic market status under the new digital competition regime, "
+        "opening the way to binding rules on how it treats rivals.",
+        "platform_regulation",
+    ),
+    (
+        "en",
+        "VPN downloads rocket as porn ID checks start",
+        "New rules forced porn sites and social media apps to check users' ages under the Online Safety Act.",
+        "platform_regulation",
+    ),
+    (
+        "en",
+        "Police ran facial searches on passport photos",
+        "Police forces ran thousands of facial recognition searches against the passport database, figures "
+        "show; campaigners say parliament never approved it.",
+        "government_access",
+    ),
+    (
+        "fr",
+        "Les antennes Huawei reculent",
+        "Les opérateurs doivent démonter leurs antennes Huawei : la loi soumet ces équipements à "
+        "l'autorisation du Premier ministre.",
+        "data_sovereignty",
+    ),
+    (
+        "fr",
+        "Le bilan des caméras intelligentes",
+        "La loi sur les Jeux a autorisé à titre expérimental des logiciels qui analysent en temps réel les "
+        "images des caméras de vidéoprotection.",
+        "government_access",
+    ),
+    (
+        "fr",
+        "Messageries chiffrées",
+        "Le règlement obligerait les messageries à analyser les contenus de leurs utilisateurs ; Berlin refuse "
+        "toute détection obligatoire touchant aux communications chiffrées.",
+        "government_access",
+    ),
+]
+
+TRAPS = [
+    # A market stall's ID checks for cider; a shop's smart cameras that count visitors.
+    (
+        "en",
+        "Cider stall fined",
+        "Trading standards fined a market stall after ID checks failed on two teenagers buying cider.",
+    ),
+    (
+        "fr",
+        "Caméras au supermarché",
+        "Le supermarché installe des caméras qui comptent les clients aux caisses pour réduire l'attente.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "title", "text", "topic"), CASES)
+def test_the_twelfth_rounds_classes_flag(matcher: Matcher, lang: str, title: str, text: str, topic: str) -> None:
+    assert topic in flagged(matcher, title, text, lang)
+
+
+@pytest.mark.parametrize(("lang", "title", "text"), TRAPS)
+def test_the_traps_beside_them_do_not(matcher: Matcher, lang: str, title: str, text: str) -> None:
+    assert flagged(matcher, title, text, lang) == set()
