@@ -14,10 +14,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.matching import Matcher
-
-
-def flagged(matcher: Matcher, title: str, text: str) -> set[str]:
-    return {t.topic for t in matcher.match(title, text, "en").topics}
+from tests.helpers.matching import flagged
 
 
 @pytest.mark.parametrize(

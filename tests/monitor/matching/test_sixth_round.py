@@ -6,11 +6,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.matching import Matcher
-
-
-def flagged(matcher: Matcher, title: str, text: str, lang: str) -> set[str]:
-    return {t.topic for t in matcher.match(title, text, lang).topics}
-
+from tests.helpers.matching import flagged
 
 CASES = [
     # A state that switches off a whole platform, named as Musk's X or "the platform".
