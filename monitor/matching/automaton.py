@@ -8,6 +8,7 @@ against the original string, and spans mapped back to the original.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Callable, Hashable, Iterable
@@ -177,20 +178,29 @@ _Meta = tuple[
 _Member = tuple[int, int, int, str | None]
 
 
-def _meta(key: str, items: list[tuple[Term, Hashable]], gating: Gating | None, sink: Sink | None) -> _Meta:
-    # One pass, no generators: a watchlist has thousands of keys and this runs at every start-up.
+def _edges(key: str, items: list[tuple[Term, Hashable]]) -> tuple[bool, bool]:
+    """Does every entry of ``key`` need a word boundary on its left / right? (What the projected
+    pattern of the key is made of; ``_meta`` says the rest, at the key's first hit.)"""
     closed_left = closed_right = True
+    for term, _payload in items:
+        if term.open_left or term.cjk:
+            closed_left = False
+        if term.open_right or term.cjk:
+            closed_right = False
+    return closed_left and key[0].isalnum(), closed_right and key[-1].isalnum()
+
+
+def _meta(key: str, items: list[tuple[Term, Hashable]], gating: Gating | None, sink: Sink | None, sinks: int) -> _Meta:
     entries: list[_Entry] = []
     opens: list[Hashable] = []
     always: list[_Entry] = []
     gates: set[Hashable] = set()
     for term, payload in items:
-        if term.open_left or term.cjk:
-            closed_left = False
-        if term.open_right or term.cjk:
-            closed_right = False
         gate_opens, needs = gating(payload) if gating is not None else ((), None)
-        entry = (term, payload, needs, sink(payload) if sink is not None else 0, term.text if term.exact_case else None)
+        to = sink(payload) if sink is not None else 0
+        if not 0 <= to < sinks:
+            raise ValueError(f"a sink outside 0..{sinks - 1} for {payload!r}")
+        entry = (term, payload, needs, to, term.text if term.exact_case else None)
         entries.append(entry)
         if needs is None:
             always.append(entry)
@@ -199,8 +209,7 @@ def _meta(key: str, items: list[tuple[Term, Hashable]], gating: Gating | None, s
         for g in gate_opens:
             if g not in opens:
                 opens.append(g)
-    need_left = closed_left and key[0].isalnum()
-    need_right = closed_right and key[-1].isalnum()
+    need_left, need_right = _edges(key, items)
     needs_all = None if always else frozenset(gates)
     return (
         need_left,
@@ -214,6 +223,32 @@ def _meta(key: str, items: list[tuple[Term, Hashable]], gating: Gating | None, s
         _is_word_char(key[0]),
         _is_word_char(key[-1]),
     )
+
+
+# What the automata are built from: the native keys' indexes, and per projected pattern the
+# members of ``_Member``. A pure function of the keys and their edges, kept in the disk cache.
+_Plan = tuple[list[int], list[bytes], list[tuple[_Member, ...]]]
+
+
+def _plan(keys: list[str], edges: list[tuple[bool, bool]]) -> _Plan:
+    native: list[int] = []
+    groups: dict[bytes, list[_Member]] = {}
+    for i, key in enumerate(keys):
+        if not projection.projectable(key):
+            native.append(i)
+            continue
+        left, right = edges[i]
+        member = (i, int(left) - 1, len(key), None if projection.exact(key) else key)
+        groups.setdefault(projection.pattern(key, left, right), []).append(member)
+    return native, list(groups), [tuple(members) for members in groups.values()]
+
+
+def _cached_plan(keys: list[str], edges: list[tuple[bool, bool]]) -> _Plan:
+    from monitor.matching.cache import cached
+
+    digest = hashlib.sha256("\0".join(keys).encode("utf-8", "surrogatepass"))
+    digest.update(bytes(2 * left + right for left, right in edges))
+    return cached("automaton-plan", digest.digest(), lambda: _plan(keys, edges))
 
 
 class TermIndex:
@@ -236,8 +271,8 @@ class TermIndex:
         self._projected: ahocorasick_rs.BytesAhoCorasick | None = None
         self._groups: list[tuple[_Member, ...]] = []  # its pattern index -> the keys projected to it
         self._simple: list[_Member | None] = []  # the group's one member, when the pattern proves it
-        self._meta: list[_Meta] = []
-        self._opens: list[tuple[Hashable, ...]] = []  # per key, the gates it opens
+        self._keys: list[str] = []
+        self._meta: list[_Meta | None] = []  # per key, made at its first hit (``_meta_of``)
         self._gating = gating
         self._sink = sink
         self._sinks = sinks
@@ -259,30 +294,29 @@ class TermIndex:
 
     def build(self) -> None:
         keys = list(self._entries)
-        self._meta = [_meta(k, self._entries[k], self._gating, self._sink) for k in keys]
-        self._opens = [m[5] for m in self._meta]
-        if any(not 0 <= e[3] < self._sinks for m in self._meta for e in m[3]):
-            raise ValueError(f"a sink outside 0..{self._sinks - 1}")
-        native: list[int] = []
-        groups: dict[bytes, list[_Member]] = {}
-        for i, key in enumerate(keys):
-            if not projection.projectable(key):
-                native.append(i)
-                continue
-            left, right = self._meta[i][0], self._meta[i][1]
-            member = (i, int(left) - 1, len(key), None if projection.exact(key) else key)
-            groups.setdefault(projection.pattern(key, left, right), []).append(member)
+        self._keys = keys
+        # Per-key metadata is made at the key's first hit (``_meta_of``): a text meets a few hundred
+        # of the ~10,000 keys, and a one-line ``monitor match`` should not pay for the rest.
+        self._meta = [None] * len(keys)
+        edges = [_edges(k, self._entries[k]) for k in keys]
+        native, patterns, groups = _cached_plan(keys, edges)
         # Standard match semantics: every occurrence of every key, overlaps included ("data
         # localisation" and "localisation law" in "data localisation law"). The two DFAs cost
-        # ~30 ms to build and scan faster than the NFAs (the scan is a sixth of a match's time).
+        # ~50 ms to build and scan faster than the NFAs (the scan is a sixth of a match's time).
         dfa = ahocorasick_rs.Implementation.DFA
         self._native = native
         self._automaton = ahocorasick_rs.AhoCorasick([keys[i] for i in native], implementation=dfa) if native else None
-        self._groups = [tuple(members) for members in groups.values()]
-        self._simple = [g[0] if len(g) == 1 and g[0][3] is None else None for g in self._groups]
-        self._projected = ahocorasick_rs.BytesAhoCorasick(list(groups), implementation=dfa) if groups else None
+        self._groups = groups
+        self._simple = [g[0] if len(g) == 1 and g[0][3] is None else None for g in groups]
+        self._projected = ahocorasick_rs.BytesAhoCorasick(patterns, implementation=dfa) if patterns else None
         self._built = True
         logger.debug("automata built: %d keys, %d native, %d projected patterns", len(keys), len(native), len(groups))
+
+    def _meta_of(self, idx: int) -> _Meta:
+        """The metadata of key ``idx``, made once (two threads may both make it: the same value)."""
+        key = self._keys[idx]
+        made = self._meta[idx] = _meta(key, self._entries[key], self._gating, self._sink, self._sinks)
+        return made
 
     def _hits(self, fld: Field) -> list[tuple[int, int, int]]:
         """(end, start, key index) of every occurrence that may pass the boundary test: all
@@ -349,12 +383,14 @@ class TermIndex:
         # unspaced script (``_unspaced``): tested inline, the look-up only for such characters.
         first = _FIRST_UNSPACED
         opened: set[Hashable] = set()
+        meta_of = self._meta_of
         if self._gating is not None:
-            opens_of = self._opens
             for end, start, idx in hits:
-                opens = opens_of[idx]
+                m = meta[idx]
+                if m is None:
+                    m = meta_of(idx)
+                opens = m[5]
                 if opens:
-                    m = meta[idx]
                     if checked or not (
                         (m[0] and start > 0 and (c := text[start - 1]).isalnum() and (c < first or not _unspaced(c)))
                         or (m[1] and end < n and (c := text[end]).isalnum() and (c < first or not _unspaced(c)))
@@ -365,9 +401,10 @@ class TermIndex:
         usable: dict[int, tuple[_Entry, ...]] = {}
         new = _new_match
         for end, start, idx in hits:
-            need_left, need_right, whole_word, entries, needs_all, _opens, gates, always, word_first, word_last = meta[
-                idx
-            ]
+            m = meta[idx]
+            if m is None:
+                m = meta_of(idx)
+            need_left, need_right, whole_word, entries, needs_all, _opens, gates, always, word_first, word_last = m
             if needs_all is not None and needs_all.isdisjoint(opened):
                 continue
             if not checked and (

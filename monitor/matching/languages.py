@@ -186,7 +186,17 @@ def _merge(ranges: Iterable[CodeRange]) -> tuple[CodeRange, ...]:
     return tuple((lo, hi) for lo, hi in out)
 
 
+_generation = 0
+
+
+def generation() -> int:
+    """How many times the registry changed: caches of values derived from it key on this."""
+    return _generation
+
+
 def _clear() -> None:
+    global _generation
+    _generation += 1
     for derived in (
         watchlist_codes,
         detected_codes,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from monitor.matching import languages
 from monitor.matching.normalize import fold
@@ -89,8 +90,16 @@ class Rule:
 
 
 def parse_term(raw: str) -> Term:
-    """Parse one term with its ``=`` and ``*`` markers."""
-    text = raw.strip()
+    """Parse one term with its ``=`` and ``*`` markers. Terms are immutable, and a watchlist names
+    the same one in many rules ("data" in dozens): each distinct term is one shared object, which
+    halves what the watchlist cache stores and reads at every start-up."""
+    return _parse_term(raw.strip(), languages.generation())
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_term(text: str, _languages: int) -> Term:
+    """``_languages``: the language registry's generation (folding and scripts depend on it)."""
+    raw = text
     if not text:
         raise RuleSyntaxError("empty term")
     exact = text.startswith("=")
@@ -104,15 +113,15 @@ def parse_term(raw: str) -> Term:
         text = text[:-1]
     text = text.strip()
     if "*" in text:
-        raise RuleSyntaxError(f"'*' only at the start or end of a term: {raw.strip()!r}")
+        raise RuleSyntaxError(f"'*' only at the start or end of a term: {raw!r}")
     if "=" in text:
-        raise RuleSyntaxError(f"'=' only at the start of a term: {raw.strip()!r}")
+        raise RuleSyntaxError(f"'=' only at the start of a term: {raw!r}")
     bad = _FORBIDDEN.intersection(text)
     if bad:
-        raise RuleSyntaxError(f"unexpected {''.join(sorted(bad))!r} in term {raw.strip()!r}")
+        raise RuleSyntaxError(f"unexpected {''.join(sorted(bad))!r} in term {raw!r}")
     key = " ".join(fold(text).split())
     if len(key) < MIN_TERM_CHARS:
-        raise RuleSyntaxError(f"term too short: {raw.strip()!r}")
+        raise RuleSyntaxError(f"term too short: {raw!r}")
     return Term(text, key, exact, open_left, open_right, bool(languages.unspaced_re().search(key)))
 
 

@@ -20,6 +20,12 @@ def test_term_markers() -> None:
     assert parse_term("数据出境").cjk
 
 
+def test_a_term_written_twice_is_one_shared_object() -> None:
+    # A watchlist names "data" in dozens of rules: one object each keeps its cache small.
+    assert parse_term(" personal data ") is parse_term("personal data")
+    assert parse_term("=DSA") is not parse_term("DSA")
+
+
 def test_rule_with_conditions() -> None:
     rule = parse_rule("(localization | localisation) NEAR/8 (data | law) NOT NEAR/5 software", "r1")
     assert [t.key for t in rule.anchor.terms] == ["localization", "localisation"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +181,45 @@ def test_a_non_ascii_word_count_stops_at_the_window_and_is_exact_below_it(text: 
                 assert (got <= window) == (full <= window), (window, a, b)
                 if full <= window:
                     assert got == full, (window, a, b)
+
+
+def _scan_all(index: TermIndex) -> list[list[tuple[object, ...]]]:
+    return [
+        [
+            (m.term, m.payload, m.start, m.end, m.ostart, m.oend, m.surface)
+            for m in index.scan(Field(name, normalize.normalize(text)))
+        ]
+        for text in TEXTS
+        for name in ("title", "text")
+    ]
+
+
+def test_automata_built_from_a_cached_plan_scan_as_a_fresh_build_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.matching import cache
+
+    def built() -> TermIndex:
+        fresh = TermIndex()
+        for i, raw in enumerate(TERMS):
+            fresh.add(parse_term(raw), i)
+        fresh.build()
+        return fresh
+
+    monkeypatch.setenv(cache.CACHE_ENV, "off")
+    expected = _scan_all(built())
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    assert _scan_all(built()) == expected  # plan written
+    assert list((tmp_path / "cache").glob("automaton-plan-*.pickle"))
+    assert _scan_all(built()) == expected  # plan read
+
+
+def test_a_keys_metadata_is_made_at_its_first_hit_only() -> None:
+    fresh = TermIndex()
+    for i, raw in enumerate(TERMS):
+        fresh.add(parse_term(raw), i)
+    fresh.build()
+    assert all(m is None for m in fresh._meta), "nothing is made before a text needs it"
+    fresh.scan(Field("text", normalize.normalize("personal data")))
+    made = {key for key, m in zip(fresh.keys(), fresh._meta, strict=True) if m is not None}
+    assert made == {"personal data", "data"}
