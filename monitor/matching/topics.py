@@ -160,6 +160,11 @@ class TopicMatcher:
         self.thresholds = [
             t.threshold if t.threshold is not None else watchlist.relevance.threshold for t in self.topics
         ]
+        # Per topic and rule: the indexes of its positive (not negated) conditions.
+        self._required: list[list[tuple[int, ...]]] = [
+            [tuple(ci for ci, cond in enumerate(rule.conditions) if not cond.negated) for rule in t.rules]
+            for t in self.topics
+        ]
 
     @property
     def reader(self) -> text_model.TextModel | None:
@@ -277,7 +282,12 @@ class TopicMatcher:
                 excludes[m.payload.topic].append(m)
             policy_starts = [m.start for m in policy]
             near = _Near(fld, by_slot)
+            required = self._required
             for ti, ri, _slot in anchor_keys:
+                # A rule with a positive condition none of whose terms is in this field cannot fire:
+                # "data" anchors dozens of rules and occurs on every page, their contexts rarely.
+                if any((ti, ri, ci) not in by_slot for ci in required[ti][ri]):
+                    continue
                 topic = self.topics[ti]
                 rule = topic.rules[ri]
                 for anchor in by_slot[(ti, ri, ANCHOR)]:
