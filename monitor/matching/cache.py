@@ -4,8 +4,9 @@ tables, the gazetteer and the automaton's plan (which key goes to which automato
 Every command that matches parses ~10,000 watchlist terms, builds the Unicode folding tables and
 groups the keys into automaton patterns, about 0.25 s of a 0.65 s ``monitor match --jsonl``
 start-up. All are pure functions of their inputs and of this package's code, so they are kept
-as pickles under the user's cache directory, keyed by a SHA-256 of the input, the source of ``monitor.matching`` and the Python version: an
-edited watchlist, an upgraded news-monitor or another interpreter never reads a stale entry.
+as pickles under the user's cache directory, keyed by a SHA-256 of the input, the source of
+``monitor.matching`` and the Python version: an edited watchlist, an upgraded news-monitor or
+another interpreter never reads a stale entry.
 
 The directory is ``$MONITOR_CACHE_DIR``, else ``$XDG_CACHE_HOME/news-monitor``, else
 ``~/.cache/news-monitor``; ``MONITOR_CACHE_DIR=off`` turns the cache off. It holds only what this
