@@ -4,10 +4,8 @@ words and must not flag."""
 
 from __future__ import annotations
 
-import pytest
-
 from monitor.matching import Matcher
-from tests.helpers.matching import flagged
+from tests.helpers.matching import flagged, round_tests
 
 CASES = [
     (
@@ -63,14 +61,7 @@ TRAPS = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "title", "text", "topic"), CASES)
-def test_the_eleventh_rounds_classes_flag(matcher: Matcher, lang: str, title: str, text: str, topic: str) -> None:
-    assert topic in flagged(matcher, title, text, lang)
-
-
-@pytest.mark.parametrize(("lang", "title", "text"), TRAPS)
-def test_the_traps_beside_them_do_not(matcher: Matcher, lang: str, title: str, text: str) -> None:
-    assert flagged(matcher, title, text, lang) == set()
+test_the_eleventh_rounds_classes_flag, test_the_traps_beside_them_do_not = round_tests(CASES, TRAPS)
 
 
 def test_the_ai_law_in_spanish_is_no_intelligence_law(matcher: Matcher) -> None:
