@@ -6,6 +6,12 @@ redirections reached")``, and a ``Location`` it cannot parse ends in a ``ValueEr
 error class comes from the type (``spiders.errors``), and every redirect target passes the same
 gate as a found link (``monitor.urls.checked_url``): the redirected request is for the URL the gate
 returns, read by one parser for the address check and the client alike.
+
+A ``Location`` header is also read by the gate as the server sent it. From w3lib 2.6 on, Scrapy's
+``safe_url_string`` rewrites a URL as WHATWG does before the gate sees it (``http://%31%32%37.0.0.1/``
+becomes ``http://127.0.0.1/``, ``http:///x`` host ``x``), and a link that a page gives that way is
+refused, so a redirect that gives it is too, whichever w3lib is installed. A meta-refresh target
+comes out of w3lib's HTML parser already joined and rewritten; the gate reads that.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from scrapy.downloadermiddlewares.redirect import BaseRedirectMiddleware, MetaRe
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from monitor.urls import checked_url, shown
+from monitor.urls import checked_url, join_url, shown
 from spiders.errors import InvalidRedirect, TooManyRedirects
 
 
@@ -54,6 +60,23 @@ def _refused(response: Response, exc: ValueError) -> InvalidRedirect:
 
 class CheckedRedirectMiddleware(_CheckedRedirects, RedirectMiddleware):
     """Replaces ``scrapy.downloadermiddlewares.redirect.RedirectMiddleware`` (same order, 600)."""
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        """A redirect Scrapy would follow, refused when the gate cannot read its raw ``Location``."""
+        answer = super().process_response(request, response, spider)
+        if isinstance(answer, Request):
+            raw = response.headers.get("Location") or b""
+            try:
+                location = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                location = raw.decode("latin-1")
+            try:
+                checked_url(join_url(request.url, location))
+            except ValueError as exc:
+                raise _refused(response, exc) from exc
+        return answer
 
 
 class CheckedMetaRefreshMiddleware(_CheckedRedirects, MetaRefreshMiddleware):

@@ -11,6 +11,7 @@ import asyncio
 import socket
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from scrapy import Request
@@ -193,7 +194,12 @@ def test_refuses_internal_addresses_however_spelled(url: str, said: str) -> None
         run(middleware(), url)
     error_class, cause = errors.classify_exception(refused.value)
     assert error_class == errors.UNSAFE
-    assert cause.startswith(f"refused {Request(url).url}: ") and said in cause, cause
+    carried = Request(url).url
+    if urlsplit(carried).hostname != urlsplit(url).hostname:
+        # w3lib >= 2.6 writes a numeric host as dotted IPv4 when the Request is made, so the
+        # middleware meets 127.0.0.1 itself; our own reading of the odd spellings is tested above.
+        said = said.split(" resolves to ")[-1].replace(", a ", " is a ", 1)
+    assert cause.startswith(f"refused {carried}: ") and said in cause, cause
     assert "\n" not in cause
 
 
