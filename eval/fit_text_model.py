@@ -72,6 +72,7 @@ HELD_OUT = frozenset(
         "regulator-releases.jsonl",
         "fin-press.jsonl",
         "consumer-tech.jsonl",
+        "op-eds.jsonl",
     }
 )
 HAND = ROOT / "eval" / "corpus.jsonl"
