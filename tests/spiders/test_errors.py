@@ -188,7 +188,11 @@ def test_classify(exc: Exception, expected: str) -> None:
         # Read as sent, whichever w3lib rewrites it first (spiders/middlewares/redirect.py).
         (lambda: redirect_to("http://%31%32%37.0.0.1/news/new.html"), errors.INVALID_URL),
         (lambda: redirect_to("http:///news/new.html"), errors.INVALID_URL),
-        *(() if WHATWG_W3LIB else [(lambda: meta_refresh_to("http:///news/new.html"), errors.INVALID_URL)]),
+        pytest.param(
+            lambda: meta_refresh_to("http:///news/new.html"),
+            errors.INVALID_URL,
+            marks=pytest.mark.skipif(WHATWG_W3LIB, reason="w3lib 2.6 reads the empty host as browsers do (below)"),
+        ),
     ],
 )
 def test_refusals_of_the_real_middlewares_are_classified_by_type(
