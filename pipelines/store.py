@@ -50,6 +50,10 @@ class StoreStage:
             countries=item.countries,
         )
         outcome = self.repository.upsert_article(record)
+        if item.discovered_via == "document":
+            # A document a page cited (``spiders.base.MonitorSpider.pending_documents``) is no
+            # longer to fetch once stored, under the URL it was asked for and the one it ended at.
+            self.repository.forget_documents({item.canonical_url, item.checked_url or item.canonical_url})
         self.stats.inc_value(f"items/{outcome}")
         if outcome != "unchanged":
             self.stats.inc_value(ITEMS_STORED)

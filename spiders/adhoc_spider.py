@@ -97,6 +97,9 @@ class AdhocSpider(MonitorSpider):
             meta={"source": self.source},
             cb_kwargs={"depth": 0},
         )
+        # Documents an earlier crawl of this site found cited on pages it stored, and did not store.
+        for request in self.limited(self.pending_documents([self.source], site=self.start_url), depth=1):
+            yield request
 
     def ignore(self, failure: Failure) -> None:
         log.info("no robots.txt for %s: %s", self.start_url, errors.classify_failure(failure)[1])

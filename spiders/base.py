@@ -24,9 +24,9 @@ from twisted.python.failure import Failure
 from monitor.extraction.document import detect_kind
 from monitor.stats import ARTICLES_SKIPPED_STORED, ENDPOINTS_FAILED, PAGES_FETCHED, PAGES_NOT_MODIFIED
 from monitor.storage import Repository
-from monitor.storage.records import EndpointResult
+from monitor.storage.records import CitedDocument, EndpointResult
 from monitor.storage.text import clean_url
-from monitor.urls import InvalidURL, canonical_url, checked_url, request_url, same_site, split_url
+from monitor.urls import InvalidURL, canonical_url, checked_url, host_of, request_url, same_site, split_url
 from spiders import errors
 from spiders.database import crawl_repository
 from spiders.discovery import declared_canonical, looks_like_article
@@ -51,6 +51,12 @@ ENDPOINT_PRIORITY = 10
 # the default of a source's ``max_documents_per_page`` and the ad-hoc crawl's bound.
 MAX_DOCUMENTS_PER_PAGE = 10
 DOCUMENT_KINDS = frozenset({"pdf", "docx"})
+# A cited document still to fetch (``pending_documents``) is given up after this many runs failed
+# on it (a 5xx, a timeout, a pipeline error), or at once when the answer cannot change: the
+# document is gone (404, 410), too large, or refused by us or by the site's robots.txt.
+MAX_DOCUMENT_FAILURES = 5
+DOCUMENT_GONE = (404, 410)
+DOCUMENT_REFUSALS = DELIBERATE_REFUSALS | {errors.TOO_LARGE}
 
 
 class CrawlSource(Protocol):
@@ -99,6 +105,7 @@ class MonitorSpider(scrapy.Spider):
         spider: MonitorSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.repository = crawl_repository(crawler)
         crawler.signals.connect(spider.item_failed, signal=signals.item_error)
+        crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
         return spider
 
     @property
@@ -118,6 +125,17 @@ class MonitorSpider(scrapy.Spider):
         source_id = getattr(item, "source_id", None)
         if source_id:
             self.source_incomplete(source_id)
+        if isinstance(item, DocumentItem) and item.discovered_via == "document" and item.checked_url:
+            cause = f"{type(failure.value).__name__}: {failure.value}"
+            self.document_not_stored(item.source_id, item.checked_url, item.url, errors.OTHER, cause)
+
+    def item_dropped(
+        self, item: object, response: Response | None, exception: BaseException, spider: scrapy.Spider
+    ) -> None:
+        """A stage dropped the item on purpose (no text in it, stored already): a cited document
+        that was fetched and read is no longer to fetch."""
+        if isinstance(item, DocumentItem) and item.discovered_via == "document" and item.checked_url:
+            self.settle_documents([item.checked_url])
 
     # -- endpoints (feeds, listings, sitemaps) --------------------------------------------
     def endpoint_request(
@@ -347,6 +365,90 @@ class MonitorSpider(scrapy.Spider):
                 continue
         return self.repository.stored_fetch_times(canonicals) if canonicals else {}
 
+    # -- cited documents not stored yet ------------------------------------------------------
+    def remember_documents(self, source: CrawlSource, requests: list[scrapy.Request]) -> None:
+        """Keep the documents these requests are for until they are stored (``pending_documents``)."""
+        if not requests or not self.record_validators:
+            return
+        self.repository.remember_documents(
+            CitedDocument(request.meta["checked_canonical"], request.url, source.id, request.meta.get("found_on"))
+            for request in requests
+        )
+
+    def pending_documents(self, sources: Iterable[CrawlSource], site: str | None = None) -> Iterator[scrapy.Request]:
+        """Requests for the documents that stored articles of ``sources`` cite and that no run has
+        stored yet (on ``site`` only, when given), taken before any page of this run is parsed.
+
+        One a document may no longer be fetched for (its source cites none any more, or not from
+        that host) is forgotten; one that another path stored (an alias, a sitemap) is settled.
+        """
+        if not self.record_validators:
+            return
+        by_id = {source.id: source for source in sources}
+        pending = [
+            document
+            for document in self.repository.pending_documents(list(by_id))
+            if site is None or same_site(document.url, site)
+        ]
+        if not pending:
+            return
+        stored = self.repository.stored_urls(document.canonical_url for document in pending)
+        wanted: dict[tuple[str, str | None], list[str]] = {}
+        settled = []
+        for document in pending:
+            source = by_id[document.source_id]
+            configured = self.document_hosts(source)
+            allowed = bool(configured) and getattr(source, "max_documents_per_page", MAX_DOCUMENTS_PER_PAGE) != 0
+            hosts = configured | {host_of(document.found_on) or ""} if document.found_on else configured
+            if clean_url(document.canonical_url) in stored or not allowed or not within_hosts(document.url, hosts):
+                settled.append(document.canonical_url)
+                continue
+            wanted.setdefault((document.source_id, document.found_on), []).append(document.url)
+        self.settle_documents(settled)
+        for (source_id, found_on), urls in wanted.items():
+            self.crawler.stats.inc_value("documents/pending_requested", len(urls))
+            yield from self.article_requests(
+                by_id[source_id], [(url, {}) for url in urls], via="document", found_on=found_on
+            )
+
+    def settle_documents(self, canonical_urls: Iterable[str | None]) -> None:
+        """These cited documents are stored, or have been read and hold nothing to store."""
+        keys = [url for url in canonical_urls if url]
+        if keys and self.record_validators:
+            self.repository.forget_documents(keys)
+
+    def document_not_stored(
+        self, source_id: str, canonical: str, url: str, error_class: str, cause: str, status: int | None = None
+    ) -> None:
+        """A cited document failed in this run: kept for the next run, up to ``MAX_DOCUMENT_FAILURES``
+        runs; given up at once when a later run cannot fare better."""
+        if not self.record_validators:
+            return
+        if error_class in DOCUMENT_REFUSALS or status in DOCUMENT_GONE:
+            self.repository.forget_documents([canonical])
+            self.crawler.stats.inc_value("documents/given_up")
+            return
+        failures = self.repository.document_failed(canonical, f"{cause} ({error_class})")
+        if failures >= MAX_DOCUMENT_FAILURES:
+            self.repository.forget_documents([canonical])
+            self.crawler.stats.inc_value("documents/given_up")
+            log.warning(
+                "source %s: document %s: given up after %d runs failed to fetch it: %s (%s)",
+                source_id,
+                url,
+                failures,
+                cause,
+                error_class,
+            )
+        elif failures:
+            log.info(
+                "source %s: document %s: kept for the next run (%d of %d)",
+                source_id,
+                url,
+                failures,
+                MAX_DOCUMENT_FAILURES,
+            )
+
     # -- aliases -------------------------------------------------------------------------
     def redirect_known(self, request: scrapy.Request) -> bool:
         """Asked by the duplicate filter of each redirected request: True (not followed) when its
@@ -429,14 +531,21 @@ class MonitorSpider(scrapy.Spider):
             self.crawler.stats.inc_value("articles/not_article")
             return
         if via == "document" and kind not in DOCUMENT_KINDS and not (page is not None and looks_like_article(page)):
+            self.settle_documents([response.meta.get("checked_canonical")])
             yield from self.document_was_a_page(response)
             return
         if page is not None and self.is_duplicate_by_canonical(page):
+            if via == "document":
+                self.settle_documents([response.meta.get("checked_canonical")])
             return
+        documents = list(self.cited_documents(page, source)) if page is not None else []
+        # Kept in the database before the page can be stored: a stored page is never read again,
+        # so a run that stops before these are fetched, or a fetch that fails, would lose them.
+        self.remember_documents(source, documents)
         yield self.document_item(response)
         if page is not None:
-            yield from self.cited_documents(page, source)
             release_text(page)
+        yield from documents
 
     def document_was_a_page(self, response: Response) -> Iterator[DocumentItem | scrapy.Request]:
         """A link taken for a document answered with a page that is no article either: not stored
@@ -480,6 +589,12 @@ class MonitorSpider(scrapy.Spider):
             # Keep this run's ETag/Last-Modified of the source unsaved, so the next run reads its
             # feeds and listings in full and asks for the missing article again.
             self.source_incomplete(source.id)
+        if source is not None and request is not None and request.meta.get("via") == "document":
+            response = getattr(failure.value, "response", None)
+            canonical = request.meta.get("checked_canonical")
+            if canonical:
+                status = getattr(response, "status", None)
+                self.document_not_stored(source.id, canonical, request.url, error_class, cause, status)
         log.warning(
             "source %s: article %s: %s (%s)",
             getattr(source, "id", "?"),

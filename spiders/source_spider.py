@@ -103,6 +103,11 @@ class SourceSpider(MonitorSpider):
                     meta={"handle_httpstatus_list": [404, 410]},
                     dont_filter=True,
                 )
+        if not self.probe:
+            # The documents that earlier runs' articles cite and no run stored: their articles are
+            # stored, so no page of this run leads to them again.
+            for request in self.pending_documents(self.sources):
+                yield request
 
     def _articles(
         self, source: Source, links: list[tuple[str, dict[str, Any]]], via: str, found_on: str | None = None

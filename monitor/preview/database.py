@@ -31,11 +31,13 @@ from monitor.storage.engine import SQLITE_BUSY_TIMEOUT_MS, check_connection, mak
 from monitor.storage.repository import EndpointState
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sqlalchemy import Engine
     from sqlalchemy.engine.interfaces import DBAPIConnection
     from sqlalchemy.pool import ConnectionPoolEntry
 
-    from monitor.storage.records import ArticleRecord, EndpointResult
+    from monitor.storage.records import ArticleRecord, CitedDocument, EndpointResult
 
 
 class ReadOnlyRepository(Repository):
@@ -49,6 +51,15 @@ class ReadOnlyRepository(Repository):
 
     def record_endpoint(self, result: EndpointResult) -> None:
         return None
+
+    def remember_documents(self, documents: Iterable[CitedDocument]) -> None:
+        return None
+
+    def forget_documents(self, canonical_urls: Iterable[str]) -> None:
+        return None
+
+    def document_failed(self, canonical_url: str, error: str) -> int:
+        return 0
 
     def endpoint_state(self, url: str) -> EndpointState | None:
         return None  # no conditional GET: a preview shows what the entry point holds now

@@ -36,7 +36,7 @@ BASELINE_REVISION = "0001"
 UPGRADE_HINT = "run `monitor db upgrade` (back up the database first)"
 # The newest revision under alembic/versions, known without loading Alembic. A new revision must
 # bump it: tests/monitor/storage/test_migrations.py compares it with Alembic's own head.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 
 # Full-text search objects live outside the ORM metadata (an FTS5 virtual table and its shadow
 # tables on SQLite, an expression GIN index on PostgreSQL); autogenerate must not drop them.

@@ -269,6 +269,26 @@ class UrlAlias(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class PendingDocument(Base):
+    """A document (PDF, DOCX) a stored article cites that is not stored yet.
+
+    Written before the citing article is stored, removed once the document is (or is given up):
+    a stored article is never read again, so without this row a run that stopped before the
+    document's fetch, or a fetch that failed, would lose the document for good.
+    """
+
+    __tablename__ = "pending_documents"
+
+    canonical_url: Mapped[str] = mapped_column(String(URL_MAX), primary_key=True)
+    url: Mapped[str] = mapped_column(String(URL_MAX))
+    source_id: Mapped[str] = mapped_column(String(64), index=True)
+    found_on: Mapped[str | None] = mapped_column(String(URL_MAX))
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Runs whose fetch of it failed (or whose pipeline failed on it); given up at a cap.
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+
+
 class PrunedUrl(Base):
     """A canonical URL whose article ``monitor prune`` removed: never fetched and stored again."""
 

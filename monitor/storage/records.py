@@ -136,3 +136,15 @@ class EndpointResult:
     note: str | None = None
     # The run that fetched it; None for a probe, whose validators are never kept.
     run_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CitedDocument:
+    """A document a page cites, to fetch until it is stored (``Repository.remember_documents``)."""
+
+    canonical_url: str
+    url: str
+    source_id: str
+    found_on: str | None = None
+    failures: int = 0
+    last_error: str | None = None

@@ -28,8 +28,18 @@ from monitor.stats import (
 )
 from monitor.storage.engine import first_line
 from monitor.storage.matches import apply_match, insert_matches
-from monitor.storage.models import Article, DigestItem, Endpoint, PrunedUrl, Run, RunSource, SourceRow, UrlAlias
-from monitor.storage.records import ArticleRecord, EndpointResult
+from monitor.storage.models import (
+    Article,
+    DigestItem,
+    Endpoint,
+    PendingDocument,
+    PrunedUrl,
+    Run,
+    RunSource,
+    SourceRow,
+    UrlAlias,
+)
+from monitor.storage.records import ArticleRecord, CitedDocument, EndpointResult
 from monitor.storage.text import clean_text, clean_title, clean_url
 from monitor.storage.types import utcnow
 
@@ -240,6 +250,70 @@ class Repository:
         # A revised article is news again only when what it is about changed.
         apply_match(session, row, record, now, revised=True)
         return "updated"
+
+    # -- cited documents not stored yet ------------------------------------------------------
+    @_storage_errors
+    def remember_documents(self, documents: Iterable[CitedDocument]) -> None:
+        """Keep the documents a page cites until they are stored: written before the page is, since
+        a stored page is never read again. A document already pending keeps its first record (also
+        when a concurrent run writes it first: ``ON CONFLICT DO NOTHING``, row by row)."""
+        now = utcnow()
+        rows: dict[str, dict[str, Any]] = {}
+        for document in documents:
+            key = clean_url(document.canonical_url)
+            rows.setdefault(
+                key,
+                {
+                    "canonical_url": key,
+                    "url": clean_url(document.url),
+                    "source_id": document.source_id,
+                    "found_on": clean_url(document.found_on) if document.found_on else None,
+                    "first_seen": now,
+                    "failures": 0,
+                },
+            )
+        if not rows:
+            return
+        with self.engine.begin() as connection:
+            connection.execute(_insert_missing(connection.dialect.name, PendingDocument), list(rows.values()))
+
+    @_storage_errors
+    def pending_documents(self, source_ids: Collection[str]) -> list[CitedDocument]:
+        """The documents of these sources still to fetch, oldest first."""
+        if not source_ids:
+            return []
+        with self.sessions() as session:
+            rows = session.scalars(
+                select(PendingDocument)
+                .where(PendingDocument.source_id.in_(list(source_ids)))
+                .order_by(PendingDocument.first_seen, PendingDocument.canonical_url)
+            )
+            return [
+                CitedDocument(row.canonical_url, row.url, row.source_id, row.found_on, row.failures, row.last_error)
+                for row in rows
+            ]
+
+    @_storage_errors
+    def forget_documents(self, canonical_urls: Iterable[str]) -> None:
+        """Stored, or given up: no longer to fetch."""
+        keys = list(dict.fromkeys(clean_url(url) for url in canonical_urls))
+        if not keys:
+            return
+        with self.sessions.begin() as session:
+            for chunk in _chunks(keys):
+                session.execute(delete(PendingDocument).where(PendingDocument.canonical_url.in_(chunk)))
+
+    @_storage_errors
+    def document_failed(self, canonical_url: str, error: str) -> int:
+        """Count one more failed run for a pending document; its failures so far (0: not pending)."""
+        key = clean_url(canonical_url)
+        with self.sessions.begin() as session:
+            row = session.get(PendingDocument, key)
+            if row is None:
+                return 0
+            row.failures += 1
+            row.last_error = clean_text(error, 1000)
+            return row.failures
 
     # -- endpoints -----------------------------------------------------------------------
     @_storage_errors
@@ -543,6 +617,23 @@ def _insert_new_article(dialect: str) -> Executable:
 
 
 _INSERT_NEW_ARTICLE: dict[str, Executable] = {}
+
+
+def _insert_missing(dialect: str, model: type[PendingDocument]) -> Executable:
+    """``INSERT ... ON CONFLICT DO NOTHING`` on the model's primary key, for the backend."""
+    table = model.__table__
+    assert isinstance(table, Table)  # a declarative model's table  # noqa: S101
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing()
+    raise NotImplementedError(f"insert on {dialect!r}: only SQLite and PostgreSQL are supported")
+
+
 # A conflict whose row is gone by the next statement needs a prune racing the upsert on that very
 # URL; twice in a row means something else is wrong.
 _UPSERT_ATTEMPTS = 3

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from monitor.storage.models import Article, ArticleCountry, Run, TopicMatch
-from monitor.storage.records import CountryRecord, EndpointResult
+from monitor.storage.records import CitedDocument, CountryRecord, EndpointResult
 from monitor.storage.repository import EndpointState
 from tests.monitor.storage.factories import record, repository_with_sources
 
@@ -145,3 +145,26 @@ def test_stored_fetch_times_name_only_stored_urls(database_url: str) -> None:
     times = repository.stored_fetch_times(["https://dpa.example/news/1", "https://dpa.example/news/2"])
     assert times == {"https://dpa.example/news/1": datetime(2026, 11, 1, 8, 0, tzinfo=UTC)}
     assert repository.stored_fetch_times([]) == {}
+
+
+def test_pending_documents_keep_their_first_record_count_failures_and_are_forgotten(database_url: str) -> None:
+    repository = repository_with_sources(database_url)
+    first = CitedDocument("https://dpa.example/d.pdf", "https://dpa.example/d.pdf?x=1", "dpa", "https://dpa.example/a")
+    repository.remember_documents(
+        [first, CitedDocument("https://wire.example/w.pdf", "https://wire.example/w.pdf", "wire")]
+    )
+    # Cited again by another page, and in a batch with itself: one row, the first citing page.
+    repository.remember_documents(
+        [first, CitedDocument(first.canonical_url, first.url, "dpa", "https://dpa.example/b")]
+    )
+    (kept,) = repository.pending_documents(["dpa"])
+    assert (kept.url, kept.found_on, kept.failures, kept.last_error) == (first.url, "https://dpa.example/a", 0, None)
+    assert repository.document_failed(first.canonical_url, "HTTP 503 (http_5xx)") == 1
+    assert repository.document_failed(first.canonical_url, "timed out (timeout)\x00") == 2
+    (kept,) = repository.pending_documents(["dpa"])
+    assert (kept.failures, kept.last_error) == (2, "timed out (timeout)")
+    assert repository.document_failed("https://dpa.example/never-cited.pdf", "x") == 0
+    repository.forget_documents([first.canonical_url, "https://dpa.example/never-cited.pdf"])
+    assert repository.pending_documents(["dpa"]) == []
+    assert [d.source_id for d in repository.pending_documents(["dpa", "wire"])] == ["wire"]
+    assert repository.pending_documents([]) == []
