@@ -73,6 +73,9 @@ HELD_OUT = frozenset(
         "fin-press.jsonl",
         "consumer-tech.jsonl",
         "op-eds.jsonl",
+        "ngo-reports.jsonl",
+        "public-sector.jsonl",
+        "zh-biz-press.jsonl",
     }
 )
 HAND = ROOT / "eval" / "corpus.jsonl"
