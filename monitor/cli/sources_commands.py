@@ -1,7 +1,8 @@
 """``monitor sources [list|check|test]``: the catalogue, each source's health, a dry run of one.
 
 Health is kept per entry point (feed, sitemap, listing) in the Endpoint table by every crawl:
-last status, error class, consecutive failures, items seen and the newest item's date.
+last status, error class, consecutive failures, items seen and the newest item's date. ``list``
+also names the sources with cited documents still to fetch (``pending_documents``).
 ``check`` probes each entry point once (no articles, no second listing page) and prints the same
 table for what it just saw. ``test ID`` runs one source as ``monitor run`` would, dry: it prints
 what would be stored and flagged and writes nothing (``monitor.preview``).
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from monitor.cli.hints import Hint
     from monitor.config.schema import Source
     from monitor.storage.models import Endpoint
+    from monitor.storage.records import CitedDocument
 
 sources_app = typer.Typer(
     help="The source catalogue (config/sources.yaml) and each source's health.",
@@ -192,7 +194,31 @@ def list_sources(ctx: typer.Context) -> None:
         complete=complete,
         jobs=_last_jobs(repository.sessions),
     )
-    _console().print(table)
+    console = _console()
+    console.print(table)
+    for line in pending_document_lines(repository.pending_documents([source.id for source in config.sources])):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def pending_document_lines(pending: list[CitedDocument]) -> list[str]:
+    """One line per source with cited documents no run has stored yet (``pending_documents``): how
+    many, since when, and the last failure, so that a document a site keeps refusing is seen before
+    the crawl gives it up."""
+    from monitor.controls import strip_controls
+
+    by_source: dict[str, list[CitedDocument]] = {}
+    for document in pending:
+        by_source.setdefault(document.source_id, []).append(document)
+    lines = []
+    for source_id, documents in sorted(by_source.items()):
+        failed = [d for d in documents if d.failures]
+        line = f"{source_id}: {len(documents)} cited document{'s' if len(documents) != 1 else ''} still to fetch"
+        if failed:
+            worst = max(failed, key=lambda d: d.failures)
+            error = strip_controls(worst.last_error or "")[:DETAIL_CHARS]
+            line += f"; {worst.url} failed in {worst.failures} run{'s' if worst.failures != 1 else ''}: {error}"
+        lines.append(line)
+    return lines
 
 
 @sources_app.command("check")

@@ -100,3 +100,29 @@ def test_sources_check_probes_once_and_reports_health(tmp_path: Path) -> None:
     repository = repository_for(database_url)
     assert all(row.etag is None and row.pending_etag is None for row in repository.endpoints())
     dispose_all()
+
+
+def test_sources_list_names_the_cited_documents_still_to_fetch(tmp_path: Path) -> None:
+    from monitor.storage.records import CitedDocument
+
+    database_url = f"sqlite:///{tmp_path / 'm.db'}"
+    repository = repository_for(database_url)
+    repository.ensure_source("cnil", "CNIL")
+    repository.remember_documents(
+        [
+            CitedDocument("https://www.cnil.fr/d1.pdf", "https://www.cnil.fr/d1.pdf", "cnil", "https://www.cnil.fr/a"),
+            CitedDocument("https://www.cnil.fr/d2.pdf", "https://www.cnil.fr/d2.pdf", "cnil", "https://www.cnil.fr/a"),
+        ]
+    )
+    repository.document_failed("https://www.cnil.fr/d2.pdf", "HTTP 503 Service Unavailable (http_5xx)")
+    repository.document_failed("https://www.cnil.fr/d2.pdf", "HTTP 503 Service Unavailable (http_5xx)")
+    dispose_all()
+    _register()
+    result = CliRunner().invoke(app, ["--config", str(REPO_ROOT / "config"), "--db", database_url, "sources", "list"])
+    dispose_all()
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if line.startswith("cnil:"))
+    assert line == (
+        "cnil: 2 cited documents still to fetch; https://www.cnil.fr/d2.pdf failed in 2 runs: "
+        "HTTP 503 Service Unavailable (http_5xx)"
+    )
