@@ -377,7 +377,8 @@ class MonitorSpider(scrapy.Spider):
 
     def pending_documents(self, sources: Iterable[CrawlSource], site: str | None = None) -> Iterator[scrapy.Request]:
         """Requests for the documents that stored articles of ``sources`` cite and that no run has
-        stored yet (on ``site`` only, when given), taken before any page of this run is parsed.
+        stored yet (on ``site`` only, when given). Each is claimed in ``requested``, so a revised
+        article that cites it again in this run does not ask for it a second time.
 
         One a document may no longer be fetched for (its source cites none any more, or not from
         that host) is forgotten; one that another path stored (an alias, a sitemap) is settled.
