@@ -76,6 +76,9 @@ HELD_OUT = frozenset(
         "ngo-reports.jsonl",
         "public-sector.jsonl",
         "zh-biz-press.jsonl",
+        "health-press.jsonl",
+        "telecom-press.jsonl",
+        "pt-nl-press.jsonl",
     }
 )
 HAND = ROOT / "eval" / "corpus.jsonl"
