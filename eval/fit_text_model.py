@@ -79,6 +79,9 @@ HELD_OUT = frozenset(
         "health-press.jsonl",
         "telecom-press.jsonl",
         "pt-nl-press.jsonl",
+        "academic.jsonl",
+        "roundups.jsonl",
+        "fr-it-es-press.jsonl",
     }
 )
 HAND = ROOT / "eval" / "corpus.jsonl"
