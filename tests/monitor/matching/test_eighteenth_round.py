@@ -78,6 +78,16 @@ TRAPS = [
         "Service client",
         "Notre outil d'analyse des messages privés aide les équipes à répondre plus vite sur les plateformes.",
     ),
+    # A review of two streaming series whose plot has a wiretap (a false flag of the real tuning part,
+    # told in other words here): the review's words in the title or lead mark it as no news.
+    (
+        "de",
+        "Netflix und Amazon starten die nächsten Qualitätsserien",
+        "Wien – Die erste Folge beginnt in Kolumbien im Jahr 1989. Es gibt kein Internet und keine "
+        "US-Regierung, die alles mithört; um Satellitentelefone abzuhören, musste man direkt darüberfliegen, "
+        "erklärt der Ermittler aus dem Off. Die Kamera bleibt lange bei den Figuren, die Musik ist gut gewählt, "
+        "und die zweite Serie, ein Familiendrama auf dem Land, kann sich ebenfalls sehen lassen.",
+    ),
     # A research platform's annual report; the Swiss DPAs' annual meeting.
     ("fr", "Rapport annuel", "Le Health Data Hub publie son rapport annuel sur les projets de recherche."),
     ("fr", "Assemblée", "privatim a tenu son assemblée annuelle à Lausanne."),
