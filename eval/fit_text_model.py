@@ -82,6 +82,8 @@ HELD_OUT = frozenset(
         "academic.jsonl",
         "roundups.jsonl",
         "fr-it-es-press.jsonl",
+        "zh-headlines.jsonl",
+        "es-press.jsonl",
     }
 )
 HAND = ROOT / "eval" / "corpus.jsonl"
