@@ -84,6 +84,7 @@ HELD_OUT = frozenset(
         "fr-it-es-press.jsonl",
         "zh-headlines.jsonl",
         "es-press.jsonl",
+        "de-regional.jsonl",
     }
 )
 HAND = ROOT / "eval" / "corpus.jsonl"

@@ -105,3 +105,35 @@ TRAPS = [
 
 
 test_the_nineteenth_rounds_classes_flag, test_the_traps_beside_them_do_not = round_tests(CASES, TRAPS)
+
+
+# German-language regional press: plate scanners under a cantonal police law, automated behaviour
+# analysis on the police's station cameras, users' posts used to train a platform's AI.
+REGIONAL_CASES = [
+    (
+        "de",
+        "Grosser Rat will Kennzeichen-Scanner gesetzlich regeln",
+        "Die Basler Polizei soll Autokennzeichen automatisch erfassen und mit Fahndungsdatenbanken abgleichen dürfen.",
+        "government_access",
+    ),
+    (
+        "de",
+        "Kölner Hauptbahnhof",
+        "Bundespolizei und Bahn testen eine Verhaltenserkennung, die auf den Kamerabildern Auffälligkeiten markiert.",
+        "government_access",
+    ),
+    (
+        "de",
+        "Schrems droht Meta",
+        "noyb hält das Training der Künstlichen Intelligenz mit Nutzerbeiträgen ohne Einwilligung für rechtswidrig.",
+        "ai_regulation",
+    ),
+]
+
+REGIONAL_TRAPS = [
+    # A stolen car's plate scanned at a car park; a football club's training.
+    ("de", "Parkhaus", "Die Schranke des Parkhauses scannt Autokennzeichen und öffnet sich für Dauerparker."),
+    ("de", "Trainingslager", "Das Training der Mannschaft übernimmt künftig ein Assistent mit KI-Erfahrung."),
+]
+
+test_the_regional_press_classes_flag, test_the_regional_press_traps_do_not = round_tests(REGIONAL_CASES, REGIONAL_TRAPS)
