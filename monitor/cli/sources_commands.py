@@ -202,8 +202,8 @@ def list_sources(ctx: typer.Context) -> None:
 
 def pending_document_lines(pending: list[CitedDocument]) -> list[str]:
     """One line per source with cited documents no run has stored yet (``pending_documents``): how
-    many, since when, and the last failure, so that a document a site keeps refusing is seen before
-    the crawl gives it up."""
+    many, and the one that failed in most runs with its last error, so that a document a site keeps
+    refusing is seen before the crawl gives it up."""
     from monitor.controls import strip_controls
 
     by_source: dict[str, list[CitedDocument]] = {}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, Executable, Table, and_, delete, func, insert, select, update
+from sqlalchemy import Engine, Executable, Insert, Table, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -274,8 +274,10 @@ class Repository:
             )
         if not rows:
             return
+        table = PendingDocument.__table__
+        assert isinstance(table, Table)  # a declarative model's table  # noqa: S101
         with self.engine.begin() as connection:
-            connection.execute(_insert_missing(connection.dialect.name, PendingDocument), list(rows.values()))
+            connection.execute(_insert_ignoring_conflicts(connection.dialect.name, table), list(rows.values()))
 
     @_storage_errors
     def pending_documents(self, source_ids: Collection[str]) -> list[CitedDocument]:
@@ -601,17 +603,7 @@ def _insert_new_article(dialect: str) -> Executable:
     if statement is None:
         table = Article.__table__
         assert isinstance(table, Table)  # a declarative model's table  # noqa: S101
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-            statement = postgresql_insert(table).on_conflict_do_nothing(index_elements=[table.c.canonical_url])
-        elif dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-            statement = sqlite_insert(table).on_conflict_do_nothing(index_elements=[table.c.canonical_url])
-        else:
-            raise NotImplementedError(f"upsert on {dialect!r}: only SQLite and PostgreSQL are supported")
-        statement = statement.returning(table.c.id)
+        statement = _insert_ignoring_conflicts(dialect, table, [table.c.canonical_url]).returning(table.c.id)
         _INSERT_NEW_ARTICLE[dialect] = statement
     return statement
 
@@ -619,18 +611,17 @@ def _insert_new_article(dialect: str) -> Executable:
 _INSERT_NEW_ARTICLE: dict[str, Executable] = {}
 
 
-def _insert_missing(dialect: str, model: type[PendingDocument]) -> Executable:
-    """``INSERT ... ON CONFLICT DO NOTHING`` on the model's primary key, for the backend."""
-    table = model.__table__
-    assert isinstance(table, Table)  # a declarative model's table  # noqa: S101
+def _insert_ignoring_conflicts(dialect: str, table: Table, index_elements: list[Any] | None = None) -> Insert:
+    """``INSERT ... ON CONFLICT DO NOTHING`` for the backend (SQLite >= 3.35 and PostgreSQL), on
+    ``index_elements`` or, without them, on any unique constraint."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
-        return postgresql_insert(table).on_conflict_do_nothing()
+        return postgresql_insert(table).on_conflict_do_nothing(index_elements=index_elements)
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        return sqlite_insert(table).on_conflict_do_nothing()
+        return sqlite_insert(table).on_conflict_do_nothing(index_elements=index_elements)
     raise NotImplementedError(f"insert on {dialect!r}: only SQLite and PostgreSQL are supported")
 
 

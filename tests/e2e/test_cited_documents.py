@@ -9,6 +9,7 @@ alike. A document that is gone (404) is given up at once.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import select
@@ -21,24 +22,27 @@ from tests.helpers.cli import monitor
 from tests.helpers.config import write_config
 from tests.mockserver.routes import Reply, RouteHandler, RouteServer
 
+Row = TypeVar("Row", Article, PendingDocument)
+
 PDF = "/sites/default/files/2026-04/annual-report-summary.pdf"
 CITED_BY = "/en/news/annual-report-2026"
 
 
-def stored(database_url: str) -> dict[str, Article]:
+def rows_by_url(database_url: str, model: type[Row]) -> dict[str, Row]:
+    """The rows of ``model`` (stored articles, pending documents) by canonical URL."""
     with repository_for(database_url).sessions() as session:
-        rows = {row.canonical_url: row for row in session.scalars(select(Article))}
+        rows = {row.canonical_url: row for row in session.scalars(select(model))}
         session.expunge_all()
     dispose_all()
     return rows
+
+
+def stored(database_url: str) -> dict[str, Article]:
+    return rows_by_url(database_url, Article)
 
 
 def pending(database_url: str) -> dict[str, PendingDocument]:
-    with repository_for(database_url).sessions() as session:
-        rows = {row.canonical_url: row for row in session.scalars(select(PendingDocument))}
-        session.expunge_all()
-    dispose_all()
-    return rows
+    return rows_by_url(database_url, PendingDocument)
 
 
 def failing_first(server: RouteServer, path: str, status: int) -> list[bool]:

@@ -62,6 +62,11 @@ def article_response(configured: Source) -> HtmlResponse:
     return HtmlResponse(ARTICLE, body=PAGE.encode(), encoding="utf-8", request=scrapy.Request(ARTICLE, meta=meta))
 
 
+def fetched_pdf() -> DocumentItem:
+    """The cited PDF as the spider hands it to the pipeline after fetching it."""
+    return DocumentItem(url=PDF, source_id="dpa", body=b"", discovered_via="document", checked_url=canonical_url(PDF))
+
+
 def pending_urls(repository: Repository) -> list[str]:
     return [document.url for document in repository.pending_documents(["dpa"])]
 
@@ -96,7 +101,7 @@ def test_the_next_run_asks_for_a_pending_document_and_storing_it_settles_it(tmp_
     assert canonical_url(PDF) in second.requested  # a revised article citing it again asks no second time
     from pipelines.store import StoreStage
 
-    item = DocumentItem(url=PDF, source_id="dpa", body=b"", discovered_via="document", checked_url=canonical_url(PDF))
+    item = fetched_pdf()
     item.canonical_url = canonical_url(PDF)
     StoreStage(repository, second.crawler).process_item(item)
     assert pending_urls(repository) == []
@@ -167,7 +172,7 @@ def test_a_document_read_but_dropped_by_the_pipeline_is_settled(tmp_path: Path) 
     configured = source()
     spider, repository = spider_for(tmp_path, configured)
     list(spider.parse_article(article_response(configured)))
-    item = DocumentItem(url=PDF, source_id="dpa", body=b"", discovered_via="document", checked_url=canonical_url(PDF))
+    item = fetched_pdf()
     spider.item_dropped(item, None, DropItem("no text"), spider)
     assert pending_urls(repository) == []
 
@@ -176,7 +181,7 @@ def test_a_pipeline_error_on_a_document_counts_as_a_failed_run(tmp_path: Path) -
     configured = source()
     spider, repository = spider_for(tmp_path, configured)
     list(spider.parse_article(article_response(configured)))
-    item = DocumentItem(url=PDF, source_id="dpa", body=b"", discovered_via="document", checked_url=canonical_url(PDF))
+    item = fetched_pdf()
     spider.item_failed(item, None, spider, Failure(RuntimeError("worker died")))
     (document,) = repository.pending_documents(["dpa"])
     assert document.failures == 1 and "worker died" in (document.last_error or "")
